@@ -115,6 +115,7 @@ class Check(_Strict):
 class Persona(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
+    pronoun: Literal["she", "he", "they"] = "she"  # for the caller's stage directions
     difficulty: Literal["easy", "medium", "hard"]
     summary: str
     situation: Situation

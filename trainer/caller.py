@@ -1,0 +1,128 @@
+"""The caller: the model playing the customer, speaking one directed line at a time.
+
+The prompt is append-only: the persona sheet, then the call so far, then this turn's stage
+direction last — so llama.cpp reuses its KV cache for everything but the newest turns.
+Lines are streamed sentence by sentence and cleaned: no stage directions, role labels,
+asterisks, or lines the caller already said.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from trainer.personas import Persona
+from trainer.prompts import render
+from trainer.transcript import Turn
+
+__all__ = ["Caller", "clean_line", "split_sentences"]
+
+AGENT_LABEL = "Agent"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+_ASIDES = re.compile(r"\*[^*]*\*?|\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?|<[^>]*>")
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+MAX_SENTENCES = 4
+
+
+def split_sentences(chunks: Iterable[str]) -> Iterator[str]:
+    """Turn a token stream into whole sentences as soon as each one ends."""
+    buffer = ""
+    for chunk in chunks:
+        buffer += chunk
+        while True:
+            m = _SENTENCE_END.search(buffer)
+            if not m:
+                break
+            yield buffer[: m.start()].strip() + buffer[m.start():m.end()].strip()
+            buffer = buffer[m.end():]
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def clean_line(text: str, names: Sequence[str]) -> str:
+    """Strip stage directions, role labels, quotes and emojis from a spoken sentence."""
+    text = _ASIDES.sub(" ", text)
+    text = _EMOJI.sub("", text)
+    labels = "|".join(re.escape(n) for n in [*names, "Caller", "Customer"])
+    text = re.sub(rf"^\s*(?:{labels})\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^\s*(?:stage direction|direction)\s*:.*$", "", text, flags=re.IGNORECASE)
+    text = text.replace('"', "").replace("“", "").replace("”", "")
+    return re.sub(r"\s+", " ", text).strip(" -—")
+
+
+def _leaks_agent(sentence: str) -> bool:
+    return bool(re.match(rf"^\s*(?:{AGENT_LABEL}|Representative|Support|You)\s*:", sentence,
+                         re.IGNORECASE))
+
+
+class Caller:
+    """Speaks for a persona, one line per stage direction."""
+
+    def __init__(self, persona: Persona, model: BaseChatModel) -> None:
+        self.persona = persona
+        self.model = model
+        self.last_prompt: str | None = None
+
+    def opening(self) -> str:
+        return self.persona.opening
+
+    def messages(self, history: Sequence[Turn], direction: str) -> list[SystemMessage | HumanMessage]:
+        p = self.persona
+        prompt = render(
+            "caller", name=p.first_name, company=p.situation.company,
+            problem=p.situation.problem, product=p.situation.product,
+            facts="; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in p.situation.facts.items())
+            or "none",
+            history=f"Before this call: {p.situation.history}" if p.situation.history else "",
+            wants=p.wants, examples="\n".join(f"- {e}" for e in p.examples),
+            transcript=self._transcript(history), direction=direction)
+        self.last_prompt = prompt.user
+        return [SystemMessage(prompt.system), HumanMessage(prompt.user)]
+
+    def _transcript(self, history: Sequence[Turn]) -> str:
+        lines = []
+        for t in history:
+            who = self.persona.first_name if t.speaker == "caller" else AGENT_LABEL
+            lines.append(f"{who}: {t.text or '(silence)'}")
+        return "\n".join(lines)
+
+    def stream_line(self, history: Sequence[Turn], direction: str) -> Iterator[str]:
+        """The caller's next line, one clean sentence at a time, as the model writes it."""
+        said = [t.text for t in history if t.speaker == "caller"]
+        stops = [f"\n{AGENT_LABEL}:", f"{AGENT_LABEL}:", "\n\n", "[Stage"]
+        chunks = (str(c.content) for c in self.model.stream(self.messages(history, direction),
+                                                            stop=stops))
+        count = 0
+        for raw in split_sentences(chunks):
+            if _leaks_agent(raw):
+                break
+            sentence = clean_line(raw, [self.persona.first_name, self.persona.name])
+            if not sentence or _repeats(sentence, said):
+                continue
+            count += 1
+            yield sentence
+            if count >= MAX_SENTENCES:
+                break
+        if count == 0:
+            yield self._fallback(said)
+
+    def _fallback(self, said: Sequence[str]) -> str:
+        """A line from the persona's own examples when the model gave nothing usable."""
+        for example in self.persona.examples:
+            if not _repeats(example, said):
+                return example
+        return "Are you going to help me or not?"
+
+
+def _repeats(sentence: str, said: Sequence[str]) -> bool:
+    """True when the sentence is (nearly) one the caller already said."""
+    s = sentence.lower()
+    for line in said:
+        for old in split_sentences([line]):
+            if difflib.SequenceMatcher(None, s, old.lower()).ratio() > 0.85:
+                return True
+    return False

@@ -1,0 +1,240 @@
+"""The director: keeps the caller's mood and decides what the caller does next.
+
+After each trainee turn it detects triggers and soothers (deterministic cues plus, optionally, the
+director model), moves the anger and trust meters by the persona's temperament, and writes an
+explicit stage direction for the caller model. Small models follow explicit direction far better
+than implied persona rules.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from trainer.cues import detect_cues, is_boundary_warning, is_goodbye
+from trainer.personas import SOOTHERS, TRIGGERS, Persona
+from trainer.prompts import render
+from trainer.transcript import Mood
+
+__all__ = ["Director", "Step"]
+
+TRIGGER_STEP = 1.4  # anger added by a trigger of weight 1
+SOOTHER_STEP = 0.9  # anger removed by a soother of weight 1, at full receptivity
+MAX_RISE, MAX_FALL = 4.0, 2.2  # per turn, before the persona's drift multiplier
+
+
+@dataclass(frozen=True)
+class Step:
+    """The director's decision after one trainee turn."""
+
+    mood: Mood
+    triggers: tuple[str, ...]
+    soothers: tuple[str, ...]
+    action: str  # react | vent | silence | supervisor | abuse | satisfied | hang_up | goodbye
+    direction: str
+    ends_call: bool = False
+
+
+@dataclass
+class _State:
+    anger: float
+    trust: float
+    heard: set[str] = field(default_factory=set)  # soothers heard at any point in the call
+    last_soothers: set[str] = field(default_factory=set)
+    caller_turns: int = 1
+    supervisor_asked: bool = False
+    warned: bool = False
+
+
+class Director:
+    """Mood meters and stage directions for one call."""
+
+    def __init__(self, persona: Persona, model: BaseChatModel | None = None,
+                 seed: int | None = None) -> None:
+        self.persona = persona
+        self.model = model
+        self.rng = random.Random(seed)
+        t = persona.temperament
+        self.state = _State(anger=t.anger, trust=t.trust)
+        self.last_model_reply: str | None = None
+
+    @property
+    def mood(self) -> Mood:
+        return Mood(round(self.state.anger, 2), round(self.state.trust, 2))
+
+    def step(self, caller_line: str, trainee_line: str) -> Step:
+        """Detect behaviours in the trainee's reply, move the mood, direct the next line."""
+        triggers, soothers = self.detect(caller_line, trainee_line)
+        self._move(triggers, soothers)
+        action = self._decide(trainee_line, triggers)
+        self.state.caller_turns += 1
+        return Step(self.mood, tuple(sorted(triggers)), tuple(sorted(soothers)), action,
+                    self._direction(action, triggers, soothers),
+                    ends_call=action in ("satisfied", "hang_up", "goodbye"))
+
+    # --- detection ------------------------------------------------------------------------------
+
+    def detect(self, caller_line: str, trainee_line: str) -> tuple[set[str], set[str]]:
+        cues = detect_cues(trainee_line, self.persona.name)
+        triggers, soothers = set(cues.triggers), set(cues.soothers)
+        if self.model is not None and trainee_line.strip():
+            more_t, more_s = self._ask_model(caller_line, trainee_line)
+            triggers |= more_t
+            soothers |= more_s
+        return triggers, soothers
+
+    def _ask_model(self, caller_line: str, trainee_line: str) -> tuple[set[str], set[str]]:
+        prompt = render("director", caller=self.persona.first_name, caller_line=caller_line,
+                        trainee_line=trainee_line)
+        messages = [SystemMessage(prompt.system), HumanMessage(prompt.user)]
+        try:
+            reply = self.model.invoke(messages, **_json_options(self.model))  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - the cues still work; the call must go on
+            return set(), set()
+        self.last_model_reply = str(reply.content)
+        return _parse_labels(self.last_model_reply)
+
+    # --- mood -----------------------------------------------------------------------------------
+
+    def _move(self, triggers: set[str], soothers: set[str]) -> None:
+        p, s = self.persona, self.state
+        rise = sum(p.trigger_weight(t) for t in triggers) * TRIGGER_STEP
+        receptivity = 0.35 + 0.65 * s.trust / 10
+        if s.caller_turns <= p.temperament.vent_turns:
+            receptivity *= 0.5  # still venting: half-listening
+        fall = sum(p.soother_weight(x) * (0.5 if x in s.last_soothers else 1.0)
+                   for x in soothers) * SOOTHER_STEP * receptivity
+        if triggers and soothers:
+            fall *= 0.5  # "I'm sorry, but calm down" still stings
+        if not triggers and not soothers:
+            rise += 0.4 if s.anger >= 3 else 0.0  # nothing useful said: impatience grows
+        drift = p.temperament.drift
+        delta = min(rise, MAX_RISE) * drift - min(fall, MAX_FALL) * drift
+        delta += self.rng.uniform(-1, 1) * p.temperament.volatility
+        s.anger = _clamp(s.anger + delta)
+        s.trust = _clamp(s.trust + 0.8 * len(soothers) - 1.0 * len(triggers))
+        s.heard |= soothers
+        s.last_soothers = soothers
+
+    # --- decision -------------------------------------------------------------------------------
+
+    def _decide(self, trainee_line: str, triggers: set[str]) -> str:
+        p, s = self.persona, self.state
+        b = p.boundaries
+        if s.anger >= b.hangs_up_at_anger:
+            return "hang_up"
+        if is_goodbye(trainee_line):
+            return "goodbye"
+        if "silence" in triggers:
+            return "silence"
+        if b.abusive and is_boundary_warning(trainee_line):
+            s.warned = True
+        if b.abusive and s.anger >= b.abuse_at_anger and not s.warned:
+            return "abuse"
+        if s.anger <= p.ending.satisfied_at_anger and set(p.ending.needs) <= s.heard:
+            return "satisfied"
+        if b.demands_supervisor and not s.supervisor_asked and (
+                s.anger >= b.supervisor_at_anger or
+                (b.supervisor_after_turns and s.caller_turns >= b.supervisor_after_turns)):
+            s.supervisor_asked = True
+            return "supervisor"
+        if s.caller_turns <= p.temperament.vent_turns:
+            return "vent"
+        return "react"
+
+    def _direction(self, action: str, triggers: set[str], soothers: set[str]) -> str:
+        name, feel = self.persona.first_name, _feeling(self.state.anger)
+        pronouns = PRONOUNS[self.persona.pronoun]
+        why = _because(triggers, soothers).format(**pronouns)
+        texts = {
+            "hang_up": "{name} has had enough. {why}{She} says so angrily and hangs up.",
+            "goodbye": "The agent is ending the call. {name} is {feel}; {she} says a short "
+                       "goodbye in that mood.",
+            "silence": "The agent said nothing. {name}, {feel}, asks if anyone is still there.",
+            "abuse": "{name} loses {his} temper. {why}{She} insults the agent personally "
+                     "(no slurs), still demanding: {wants}.",
+            "satisfied": "{name} is satisfied now. {why}{She} briefly confirms what was agreed, "
+                         "thanks the agent and says goodbye.",
+            "supervisor": "{name} is {feel}. {why}{She} demands to speak to a supervisor or "
+                          "manager right now.",
+            "vent": "{name} is {feel} and not done venting. {She} keeps going about what went "
+                    "wrong and how it affected {him}, with a new detail.",
+        }
+        text = texts.get(action) or self._react(soothers)
+        return text.format(name=name, feel=feel, why=why, wants=self.persona.wants,
+                           **pronouns)
+
+    def _react(self, soothers: set[str]) -> str:
+        missing = [n for n in self.persona.ending.needs if n not in self.state.heard]
+        if soothers and not missing:
+            return "{name} is {feel}. {why}{She} is coming round but wants the details confirmed."
+        ask = {"options": "what exactly they will do about it",
+               "next_steps": "when exactly it will happen and how {she} will know"}
+        asks = " and ".join(ask[m] for m in missing if m in ask) or "this: {wants}"
+        return "{name} is {feel}. {why}{She} presses the agent on " + asks + "."
+
+
+PRONOUNS = {
+    "she": {"She": "She", "she": "she", "him": "her", "his": "her"},
+    "he": {"She": "He", "she": "he", "him": "him", "his": "his"},
+    "they": {"She": "They", "she": "they", "him": "them", "his": "their"},
+}
+
+
+def _json_options(model: BaseChatModel) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {
+        "triggers": {"type": "array", "items": {"enum": list(TRIGGERS)}},
+        "soothers": {"type": "array", "items": {"enum": list(SOOTHERS)}}},
+        "required": ["triggers", "soothers"]}
+    if model._llm_type == "llama-cpp":
+        return {"response_format": {"type": "json_object", "schema": schema}}
+    return {"response_format": {"type": "json_object"}}
+
+
+def _parse_labels(raw: str) -> tuple[set[str], set[str]]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        return set(), set()
+    if not isinstance(data, dict):
+        return set(), set()
+    t = {x for x in data.get("triggers", []) if x in TRIGGERS and x != "silence"}
+    s = {x for x in data.get("soothers", []) if x in SOOTHERS and x != "used_name"}
+    return t, s
+
+
+def _clamp(x: float) -> float:
+    return max(0.0, min(10.0, x))
+
+
+def _feeling(anger: float) -> str:
+    scale = [(9, "furious"), (7, "very angry"), (5, "angry"), (3.5, "annoyed"), (2, "wary"),
+             (0, "calm")]
+    return next(word for level, word in scale if anger >= level)
+
+
+# Written with "{his}"/"{him}" placeholders so they read right for any pronoun.
+REASONS = {
+    "calm_down": "the agent told {him} to calm down", "hold": "the agent wants to put {him} on hold",
+    "defensive": "the agent got defensive and blamed {him} or hid behind policy",
+    "dismissive": "the agent brushed {his} problem off",
+    "empty_promise": "the agent made a promise {she} doesn't believe",
+    "interrupt": "the agent talked over {him}", "jargon": "the agent used jargon {she} doesn't follow",
+    "transfer": "the agent wants to transfer {him}", "silence": "the agent said nothing",
+    "rude": "the agent was rude",
+    "empathy": "the agent acknowledged how {she} feels", "apology": "the agent apologised",
+    "used_name": "the agent used {his} name", "paraphrase": "the agent repeated {his} problem back",
+    "options": "the agent offered concrete options", "next_steps": "the agent gave clear next steps",
+}
+
+
+def _because(triggers: set[str], soothers: set[str]) -> str:
+    parts = [REASONS[t] for t in sorted(triggers)] + [REASONS[s] for s in sorted(soothers)]
+    if not parts:
+        return ""
+    return "Because " + ", and ".join(parts[:3]) + ". "

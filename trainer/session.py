@@ -1,0 +1,176 @@
+"""The call loop: persona → caller line → trainee reply → director → caller line → …
+
+It runs until the caller hangs up or is satisfied, the trainee ends the call, the input runs
+out, or the turn limit. Every turn is on disk the moment it ends; Ctrl-C or a model failure
+ends the call cleanly with everything said so far saved.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainer.caller import Caller
+from trainer.director import Director, Step
+from trainer.models import describe_error
+from trainer.personas import Persona
+from trainer.store import SessionWriter
+from trainer.transcript import Mood, Turn
+from trainer.voice.base import EndOfInput, Listener, Speaker, VoiceStyle
+
+__all__ = ["Call", "CallResult", "run_call"]
+
+
+@dataclass
+class Call:
+    """Everything one practice call needs; the loop itself is `run_call`."""
+
+    persona: Persona
+    caller: Caller
+    director: Director
+    speaker: Speaker
+    listener: Listener
+    writer: SessionWriter
+    max_turns: int = 20
+    model_label: str = "caller model"
+    style_for: Callable[[Persona, Mood], VoiceStyle] | None = None
+    clock: Callable[[], float] = time.monotonic
+    notify: Callable[[str], None] = lambda _msg: None
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """How a call ended and where it was saved."""
+
+    session_id: str
+    session_dir: Path
+    ended_by: str
+    turns: int
+    mood: Mood
+    error: str | None = None
+
+
+@dataclass
+class _Loop:
+    call: Call
+    t0: float
+    history: list[Turn] = field(default_factory=list)
+
+    def now(self) -> float:
+        return round(self.call.clock() - self.t0, 3)
+
+    def add(self, turn: Turn) -> Turn:
+        self.call.writer.append(turn)
+        self.history.append(turn)
+        return turn
+
+
+def _style(call: Call, mood: Mood) -> VoiceStyle:
+    if call.style_for is not None:
+        return call.style_for(call.persona, mood)
+    v = call.persona.voice
+    return VoiceStyle(voice=v.voice, rate=v.rate, pitch=v.pitch, volume=v.volume, engine=v.engine)
+
+
+class _Stamped:
+    """Wraps a sentence stream and notes when the first sentence and the last arrived."""
+
+    def __init__(self, sentences: Iterable[str], clock: Callable[[], float]) -> None:
+        self.sentences, self.clock = sentences, clock
+        self.started = clock()
+        self.first: float | None = None
+        self.done: float | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for s in self.sentences:
+            if self.first is None:
+                self.first = self.clock()
+            yield s
+        self.done = self.clock()
+
+    def timings(self) -> dict[str, float]:
+        out = {}
+        if self.first is not None:
+            out["first_sentence_s"] = round(self.first - self.started, 3)
+        if self.done is not None:
+            out["line_s"] = round(self.done - self.started, 3)
+        return out
+
+
+def _speak(loop: _Loop, sentences: Iterable[str], step: Step | None,
+           timings: dict[str, Any]) -> Turn:
+    call, index = loop.call, len(loop.history)
+    mood = step.mood if step else call.director.mood
+    start = loop.now()
+    stream = _Stamped(sentences, call.clock)
+    spoken = call.speaker.say(stream, _style(call, mood), call.writer.audio_path(index, "caller"))
+    measures = {**timings, **stream.timings()}
+    if spoken.first_audio_at is not None:
+        measures["first_audio_s"] = round(spoken.first_audio_at - stream.started, 3)
+    return loop.add(Turn(index, "caller", spoken.text, start, loop.now(), mood=mood,
+                         direction=step.direction if step else None,
+                         audio=_rel(call, spoken.audio), measures=measures or None,
+                         interrupted=spoken.interrupted))
+
+
+def _rel(call: Call, path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return str(path.relative_to(call.writer.dir))
+    except ValueError:
+        return str(path)
+
+
+def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
+    call, index = loop.call, len(loop.history)
+    before = loop.now()
+    heard = call.listener.listen(call.writer.audio_path(index, "trainee"))
+    start = round(heard.started - loop.t0, 3) if heard.started else before
+    end = round(heard.ended - loop.t0, 3) if heard.ended else loop.now()
+    step = None
+    if not heard.ended_call:
+        t = call.clock()
+        step = call.director.step(caller_turn.text, heard.text)
+        heard.measures["director_s"] = round(call.clock() - t, 3)
+    turn = Turn(index, "trainee", heard.text, start, end,
+                triggers=step.triggers if step else (), soothers=step.soothers if step else (),
+                audio=_rel(call, heard.audio), measures=heard.measures or None)
+    return loop.add(turn), heard.ended_call, step
+
+
+def _converse(loop: _Loop) -> str:
+    call = loop.call
+    caller_turn = _speak(loop, [call.caller.opening()], None, {})
+    for _ in range(call.max_turns):
+        _, trainee_ended, step = _listen(loop, caller_turn)
+        if trainee_ended or step is None:
+            return "trainee"
+        director_s = loop.history[-1].measures or {}
+        caller_turn = _speak(loop, call.caller.stream_line(loop.history, step.direction), step,
+                             {"director_s": director_s.get("director_s")})
+        if step.ends_call:
+            return f"caller_{step.action}"
+    return "turn_limit"
+
+
+def run_call(call: Call) -> CallResult:
+    """Run one practice call to its end; never loses a turn already said."""
+    loop = _Loop(call, call.clock())
+    error = None
+    try:
+        ended_by = _converse(loop)
+    except EndOfInput:
+        ended_by = "end_of_input"
+    except KeyboardInterrupt:
+        ended_by = "interrupted"
+    except Exception as exc:  # a model or device failure: keep what was said, report one line
+        ended_by = "error"
+        error = describe_error(exc, call.model_label) or f"{type(exc).__name__}: {exc}"
+    call.writer.finish(ended_by=ended_by, final_mood=vars(call.director.mood), error=error)
+    call.notify(f"call ended ({ended_by.replace('_', ' ')})")
+    return CallResult(call.writer.id, call.writer.dir, ended_by, len(loop.history),
+                      call.director.mood, error)
