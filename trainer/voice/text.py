@@ -28,7 +28,8 @@ class TextSpeaker:
         self.name = name
 
     def say(self, sentences: Iterable[str], style: VoiceStyle, save_as: Path | None) -> Spoken:
-        said, first = [], None
+        said: list[str] = []
+        first: float | None = None
         self.write(f"{self.name}: ")
         for sentence in sentences:
             first = first or time.monotonic()
