@@ -6,7 +6,7 @@ from typing import Protocol
 
 from trainer.voice.base import VoiceStyle
 
-__all__ = ["NEUTRAL_ANGER", "style_for"]
+__all__ = ["NEUTRAL_ANGER", "BaseVoice", "style_for"]
 
 NEUTRAL_ANGER = 3.0  # the persona's base voice is how it sounds at this anger (0-10)
 _RATE_GAIN = 0.28  # +28% words per minute at full anger

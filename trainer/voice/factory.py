@@ -1,0 +1,116 @@
+"""Speakers, listeners and transcribers picked by setting, built in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from trainer.config import Settings
+from trainer.voice.base import Listener, Speaker, VoiceStyle
+from trainer.voice.playback import BargeIn, output_available
+from trainer.voice.stt import Transcriber
+from trainer.voice.style import BaseVoice, style_for
+from trainer.voice.text import KeyboardListener, ScriptListener, TextSpeaker
+
+__all__ = [
+    "LISTENER_MODES",
+    "build_listener",
+    "build_speaker",
+    "build_transcriber",
+    "close",
+    "style_for_persona",
+]
+
+Write = Callable[[str], None]
+LISTENER_MODES = ("keyboard", "script", "microphone", "wavs")
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+def build_speaker(settings: Settings, write: Write | None = None, *, notify: Write | None = None,
+                  engine: str | None = None, barge_in: BargeIn | None = None) -> Speaker:
+    """The caller's voice: ``settings.tts_engine`` (``none`` → text only), unless ``engine`` (a
+    persona's ``voice.engine``) names another. ``write`` shows the text as it is spoken (default:
+    stdout); ``notify`` gets one-line notes (a missing engine, no sound card)."""
+    notify = notify or _quiet
+    chosen = settings.tts_engine if engine in (None, "default") else engine
+    if settings.tts_engine == "none" or chosen == "none":
+        return TextSpeaker(write)
+    if not output_available():
+        notify("no sound output device: the caller's lines are shown and saved as WAVs")
+    from trainer.voice import tts
+
+    if chosen == "hibari":
+        try:
+            return tts.HibariSpeaker(write, barge_in=barge_in)
+        except RuntimeError as exc:
+            notify(f"{exc}; using the default voice")
+    if chosen == "espeak":
+        return tts.EspeakSpeaker(write, barge_in=barge_in)
+    return tts.Pyttsx3Speaker(write, barge_in=barge_in)
+
+
+def build_transcriber(settings: Settings) -> Transcriber:
+    """``settings.stt_engine``: whisper (tiny.en, in a package), sphinx, or openai (needs a key).
+    Raises RuntimeError with an install or configuration hint."""
+    from trainer.voice import stt
+
+    if settings.stt_engine == "sphinx":
+        return stt.SphinxTranscriber()
+    if settings.stt_engine == "openai":
+        return stt.OpenAITranscriber(settings.api_key)
+    return stt.WhisperTranscriber(threads=min(2, settings.threads))
+
+
+def build_listener(mode: str, settings: Settings, audio_script_dir: Path | None = None, *,
+                   script: Path | None = None, notify: Write = print, echo: Write | None = print,
+                   transcriber: Transcriber | None = None) -> Listener:
+    """How the trainee is heard: ``keyboard``, ``script`` (lines from ``script``), ``wavs`` (the
+    WAV files in ``audio_script_dir``, in name order) or ``microphone`` (falls back to the
+    keyboard with one line when there is no microphone or no PyAudio)."""
+    if mode == "keyboard":
+        return KeyboardListener()
+    if mode == "script":
+        if script is None:
+            raise ValueError("script mode needs a script file")
+        return ScriptListener.from_file(script, echo=echo)
+    from trainer.voice import listen
+
+    if mode == "wavs":
+        if audio_script_dir is None:
+            raise ValueError("wavs mode needs an audio script folder")
+        files = listen.wav_files(audio_script_dir)  # bad files fail before a model loads
+        return listen.WavFileListener(files, transcriber or build_transcriber(settings), echo)
+    if mode == "microphone":
+        mic = listen.open_microphone_or_none(notify=notify)
+        if mic is None:
+            return KeyboardListener()
+        return listen.MicrophoneListener(mic, transcriber or build_transcriber(settings),
+                                         settings.pause_threshold, settings.push_to_talk, echo)
+    raise ValueError(f"unknown listener mode '{mode}'; valid: {', '.join(LISTENER_MODES)}")
+
+
+class _Voiced(Protocol):
+    @property
+    def voice(self) -> BaseVoice: ...
+
+
+class _Moody(Protocol):
+    @property
+    def anger(self) -> float: ...
+
+
+def style_for_persona(persona: _Voiced, mood: _Moody) -> VoiceStyle:
+    """The persona's voice moved by the caller's current anger (``mood.anger``)."""
+    return style_for(persona.voice, mood.anger)
+
+
+def close(*parts: object) -> None:
+    """Release what speakers and listeners hold (worker threads, the microphone)."""
+    for part in parts:
+        closer = getattr(part, "close", None)
+        if callable(closer):
+            closer()

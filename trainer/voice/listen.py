@@ -1,0 +1,231 @@
+"""Listeners that hear the trainee as audio: the microphone and WAV files share one path from
+captured audio (`sr.AudioData`) to a `Heard`: transcribe, measure, save the turn's WAV."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trainer.voice.base import EndOfInput, Heard
+from trainer.voice.devices import quiet_alsa
+from trainer.voice.measures import measure_turn, speech_span
+from trainer.voice.stt import Transcriber
+from trainer.voice.text import END_COMMANDS
+from trainer.voice.wav import SPEECH_RATE, WavError, check_wav
+
+__all__ = [
+    "MicrophoneListener",
+    "WavFileListener",
+    "hear",
+    "open_microphone_or_none",
+    "wav_files",
+]
+
+Echo = Callable[[str], None]
+
+
+def _samples(audio: Any) -> np.ndarray:
+    raw = audio.get_raw_data(convert_rate=SPEECH_RATE, convert_width=2)
+    return np.frombuffer(raw, "<i2").astype(np.float32) / 32768
+
+
+def hear(audio: Any, capture_start: float, transcriber: Transcriber,
+         save_as: Path | None) -> Heard:
+    """The shared path: captured audio (``sr.AudioData`` whose first sample was captured at
+    monotonic time ``capture_start``) → text, timing of the speech within it, measures, WAV."""
+    samples = _samples(audio)
+    result = transcriber.transcribe(samples)
+    span = ((result.words[0].start, result.words[-1].end) if result.words
+            else speech_span(samples, SPEECH_RATE) if result.text else None)
+    measures = {**measure_turn(samples, SPEECH_RATE, result.words).to_dict(),
+                "transcribe_s": round(result.seconds, 3)}
+    if span:
+        measures["speech_offset"] = round(span[0], 3)  # where the speech starts in the WAV
+    if save_as is not None:
+        save_as.parent.mkdir(parents=True, exist_ok=True)
+        save_as.write_bytes(audio.get_wav_data())
+    return Heard(text=result.text, audio=save_as,
+                 started=capture_start + span[0] if span else None,
+                 ended=capture_start + span[1] if span else None, measures=measures)
+
+
+def _recognizer(pause_threshold: float) -> Any:
+    import speech_recognition as sr
+
+    recognizer = sr.Recognizer()
+    recognizer.pause_threshold = pause_threshold
+    recognizer.non_speaking_duration = min(recognizer.non_speaking_duration, pause_threshold)
+    return recognizer
+
+
+def wav_files(folder: Path) -> list[Path]:
+    """The WAV files of an audio script in name order, each checked; raises `WavError`."""
+    if not folder.is_dir():
+        raise WavError(f"{folder}: not a folder of WAV files")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".wav")
+    if not files:
+        raise WavError(f"{folder}: no .wav files")
+    for path in files:
+        check_wav(path)
+    return files
+
+
+class WavFileListener:
+    """The trainee's turns from WAV files, one per turn in order, each read through
+    ``sr.AudioFile`` + ``Recognizer.record`` like microphone audio; `EndOfInput` after the last.
+    Timing is as if each file started playing when `listen` was called."""
+
+    def __init__(self, files: Iterable[Path], transcriber: Transcriber,
+                 echo: Echo | None = None) -> None:
+        self.files = list(files)
+        for path in self.files:
+            check_wav(path)
+        self.transcriber = transcriber
+        self.echo = echo
+        self.recognizer = _recognizer(0.8)
+
+    @classmethod
+    def from_folder(cls, folder: Path, transcriber: Transcriber,
+                    echo: Echo | None = None) -> WavFileListener:
+        return cls(wav_files(folder), transcriber, echo)
+
+    def listen(self, save_as: Path | None) -> Heard:
+        import speech_recognition as sr
+
+        if not self.files:
+            raise EndOfInput
+        path = self.files.pop(0)
+        started = time.monotonic()
+        with sr.AudioFile(str(path)) as source:
+            audio = self.recognizer.record(source)
+        heard = hear(audio, started, self.transcriber, save_as)
+        if self.echo:
+            self.echo(f"You ({path.name}): {heard.text or '(silence)'}")
+        return heard
+
+
+def _probe_device(pyaudio: Any, device_index: int | None) -> str | None:
+    pa = pyaudio.PyAudio()
+    try:
+        info = (pa.get_default_input_device_info() if device_index is None
+                else pa.get_device_info_by_index(device_index))
+        if int(info.get("maxInputChannels", 0)) < 1:
+            return "that device has no input channels"
+    except (OSError, ValueError):
+        return "no microphone found"
+    finally:
+        pa.terminate()
+    return None
+
+
+def open_microphone_or_none(device_index: int | None = None,
+                            notify: Echo = print) -> Any | None:
+    """A working ``sr.Microphone`` (16 kHz), or None after one line saying why (no PyAudio,
+    no device, device will not open). Prints no ALSA noise."""
+    try:
+        import pyaudio
+        import speech_recognition as sr
+    except ImportError:
+        notify("no microphone support (PyAudio missing: pip install 'trainer[mic]', which needs "
+               "portaudio19-dev); continuing in text mode")
+        return None
+    with quiet_alsa():
+        problem = _probe_device(pyaudio, device_index)
+        if problem is None:
+            mic = sr.Microphone(device_index=device_index, sample_rate=SPEECH_RATE)
+            with mic as source:
+                if source.stream is None:
+                    problem = "the microphone would not open"
+    if problem:
+        notify(f"{problem}; continuing in text mode")
+        return None
+    return mic
+
+
+class MicrophoneListener:
+    """The trainee's voice: calibrated to the room once, then each turn ends after
+    ``pause_threshold`` seconds of silence — or, with ``push_to_talk``, Enter starts and Enter
+    stops the turn. The microphone stays open for the call: call `close` at the end."""
+
+    def __init__(self, microphone: Any, transcriber: Transcriber, pause_threshold: float = 0.6,
+                 push_to_talk: bool = False, echo: Echo | None = print,
+                 calibrate_seconds: float = 0.5) -> None:
+        self.microphone = microphone
+        self.transcriber = transcriber
+        self.push_to_talk = push_to_talk
+        self.echo = echo
+        self.calibrate_seconds = calibrate_seconds
+        self.recognizer = _recognizer(pause_threshold)
+        self._source: Any = None
+
+    def _open(self) -> Any:
+        if self._source is None:
+            with quiet_alsa():
+                self._source = self.microphone.__enter__()
+            if self._source.stream is None:
+                raise OSError("the microphone would not open")
+            self.recognizer.adjust_for_ambient_noise(self._source, self.calibrate_seconds)
+            # The dynamic threshold drifts while someone talks and splits long turns.
+            self.recognizer.dynamic_energy_threshold = False
+        return self._source
+
+    def close(self) -> None:
+        """Release the microphone."""
+        if self._source is not None:
+            self.microphone.__exit__(None, None, None)
+            self._source = None
+
+    def listen(self, save_as: Path | None) -> Heard:
+        source = self._open()
+        if self.push_to_talk:
+            captured = self._push_to_talk(source)
+            if captured is None:
+                return Heard(text="", ended_call=True)
+            audio, capture_start = captured
+        else:
+            audio, capture_start = self._endpointed(source)
+        heard = hear(audio, capture_start, self.transcriber, save_as)
+        if self.echo:
+            self.echo(f"You: {heard.text or '(silence)'}")
+        return heard
+
+    def _endpointed(self, source: Any) -> tuple[Any, float]:
+        audio = self.recognizer.listen(source, phrase_time_limit=120)
+        returned = time.monotonic()
+        # listen() keeps non_speaking_duration of the trailing pause and drops the rest.
+        dropped = self.recognizer.pause_threshold - self.recognizer.non_speaking_duration
+        seconds = len(audio.frame_data) / (audio.sample_rate * audio.sample_width)
+        return audio, returned - max(0.0, dropped) - seconds
+
+    def _push_to_talk(self, source: Any) -> tuple[Any, float] | None:
+        import speech_recognition as sr
+
+        if _ask("[Enter] to talk, /end to hang up: ").strip().lower() in END_COMMANDS:
+            return None
+        frames: list[bytes] = []
+        stop = threading.Event()
+        recorder = threading.Thread(target=_record_until, args=(source, frames, stop), daemon=True)
+        capture_start = time.monotonic()
+        recorder.start()
+        _ask("… talking; [Enter] to stop ")
+        stop.set()
+        recorder.join()
+        audio = sr.AudioData(b"".join(frames), source.SAMPLE_RATE, source.SAMPLE_WIDTH)
+        return audio, capture_start
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        raise EndOfInput from None
+
+
+def _record_until(source: Any, frames: list[bytes], stop: threading.Event) -> None:
+    while not stop.is_set():
+        frames.append(source.stream.read(source.CHUNK))
