@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -25,7 +27,7 @@ AGENT_LABEL = "Agent"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 _ASIDES = re.compile(r"\*[^*]*\*?|\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?|<[^>]*>")
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
-MAX_SENTENCES = 4
+MAX_SENTENCES = 3
 
 
 def split_sentences(chunks: Iterable[str]) -> Iterator[str]:
@@ -66,6 +68,30 @@ class Caller:
         self.persona = persona
         self.model = model
         self.last_prompt: str | None = None
+        self._warming: threading.Thread | None = None
+
+    @property
+    def _local(self) -> bool:
+        return hasattr(self.model, "prefill")
+
+    def _options(self) -> dict[str, Any]:
+        # Local models get the reply begun with the caller's name (see LlamaCppChat._prompt).
+        return {"assistant_prefix": f"{self.persona.first_name}:"} if self._local else {}
+
+    def warm(self, history: Sequence[Turn]) -> None:
+        """Start reading the call so far into the model's cache while the trainee talks,
+        so the reply only has to read the trainee's words and the new direction."""
+        if not self._local:
+            return
+        messages = self.messages(history, "")
+        self._warming = threading.Thread(
+            target=self.model.prefill, args=(messages,),  # type: ignore[attr-defined]
+            kwargs=self._options(), daemon=True)
+        self._warming.start()
+
+    def wait_warm(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
 
     def opening(self) -> str:
         return self.persona.opening
@@ -94,14 +120,15 @@ class Caller:
         """The caller's next line, one clean sentence at a time, as the model writes it."""
         said = [t.text for t in history if t.speaker == "caller"]
         stops = [f"\n{AGENT_LABEL}:", f"{AGENT_LABEL}:", "\n\n", "[Stage"]
-        chunks = (str(c.content) for c in self.model.stream(self.messages(history, direction),
-                                                            stop=stops))
+        messages = self.messages(history, direction)
+        chunks = (str(c.content) for c in self.model.stream(messages, stop=stops,
+                                                            **self._options()))
         count = 0
         for raw in split_sentences(chunks):
             if _leaks_agent(raw):
                 break
             sentence = clean_line(raw, [self.persona.first_name, self.persona.name])
-            if not sentence or _repeats(sentence, said):
+            if not sentence or _repeats(sentence, said) or _narrates(sentence):
                 continue
             count += 1
             yield sentence
@@ -116,6 +143,12 @@ class Caller:
             if not _repeats(example, said):
                 return example
         return "Are you going to help me or not?"
+
+
+def _narrates(sentence: str) -> bool:
+    """A sentence that describes the call instead of speaking in it (a leaked direction):
+    a caller says "you", never "the agent"."""
+    return bool(re.search(r"\bthe agent\b|\bstage direction\b|\bwhy:", sentence, re.IGNORECASE))
 
 
 def _repeats(sentence: str, said: Sequence[str]) -> bool:

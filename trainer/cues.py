@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Cues", "detect_cues", "is_goodbye", "is_boundary_warning"]
+__all__ = ["Cues", "detect_cues", "is_boundary_warning", "is_goodbye"]
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from trainer.cues import detect_cues, is_boundary_warning, is_goodbye
 from trainer.personas import SOOTHERS, TRIGGERS, Persona
@@ -23,9 +23,12 @@ from trainer.transcript import Mood
 
 __all__ = ["Director", "Step"]
 
-TRIGGER_STEP = 1.4  # anger added by a trigger of weight 1
+TRIGGER_STEP = 1.0  # anger added by a trigger of weight 1
 SOOTHER_STEP = 0.9  # anger removed by a soother of weight 1, at full receptivity
-MAX_RISE, MAX_FALL = 4.0, 2.2  # per turn, before the persona's drift multiplier
+MODEL_TRIGGERS = {"defensive", "dismissive", "empty_promise", "jargon"}
+MODEL_SOOTHERS = {"empathy", "apology", "paraphrase", "options", "next_steps"}
+MIN_TURNS_BEFORE_HANG_UP = 3  # a real caller gives the agent a couple of chances
+MAX_RISE, MAX_FALL = 3.0, 2.2  # per turn, before the persona's drift multiplier
 
 
 @dataclass(frozen=True)
@@ -77,24 +80,38 @@ class Director:
                     self._direction(action, triggers, soothers),
                     ends_call=action in ("satisfied", "hang_up", "goodbye"))
 
+    def warm(self) -> None:
+        """Read the director's fixed instructions into the model's cache before the call."""
+        if self.model is not None and hasattr(self.model, "prefill"):
+            self.model.prefill(self._messages("", ""))
+
     # --- detection ------------------------------------------------------------------------------
 
     def detect(self, caller_line: str, trainee_line: str) -> tuple[set[str], set[str]]:
         cues = detect_cues(trainee_line, self.persona.name)
         triggers, soothers = set(cues.triggers), set(cues.soothers)
-        if self.model is not None and trainee_line.strip():
+        if self.model is not None and trainee_line.strip() and not (triggers or soothers):
+            # The cues are precise; a small model is not (it labels "Please hold" as five
+            # things). So it is asked only about lines the cues can't read, for the subtle
+            # behaviours, and at most two labels are taken.
             more_t, more_s = self._ask_model(caller_line, trainee_line)
-            triggers |= more_t
-            soothers |= more_s
+            triggers |= set(sorted(more_t & MODEL_TRIGGERS)[:2])
+            if not triggers:  # "sorry, but that's policy" is not soothing
+                soothers |= set(sorted(more_s & MODEL_SOOTHERS)[:2])
         return triggers, soothers
 
-    def _ask_model(self, caller_line: str, trainee_line: str) -> tuple[set[str], set[str]]:
+    def _messages(self, caller_line: str, trainee_line: str) -> list[BaseMessage]:
         prompt = render("director", caller=self.persona.first_name, caller_line=caller_line,
                         trainee_line=trainee_line)
-        messages = [SystemMessage(prompt.system), HumanMessage(prompt.user)]
+        return [SystemMessage(prompt.system), HumanMessage(prompt.user)]
+
+    def _ask_model(self, caller_line: str, trainee_line: str) -> tuple[set[str], set[str]]:
+        if self.model is None:
+            return set(), set()
+        messages = self._messages(caller_line, trainee_line)
         try:
-            reply = self.model.invoke(messages, **_json_options(self.model))  # type: ignore[union-attr]
-        except Exception:  # noqa: BLE001 - the cues still work; the call must go on
+            reply = self.model.invoke(messages, **_json_options(self.model))
+        except Exception:
             return set(), set()
         self.last_model_reply = str(reply.content)
         return _parse_labels(self.last_model_reply)
@@ -126,7 +143,7 @@ class Director:
     def _decide(self, trainee_line: str, triggers: set[str]) -> str:
         p, s = self.persona, self.state
         b = p.boundaries
-        if s.anger >= b.hangs_up_at_anger:
+        if s.anger >= b.hangs_up_at_anger and s.caller_turns >= MIN_TURNS_BEFORE_HANG_UP:
             return "hang_up"
         if is_goodbye(trainee_line):
             return "goodbye"
@@ -162,7 +179,7 @@ class Director:
                          "thanks the agent and says goodbye.",
             "supervisor": "{name} is {feel}. {why}{She} demands to speak to a supervisor or "
                           "manager right now.",
-            "vent": "{name} is {feel} and not done venting. {She} keeps going about what went "
+            "vent": "{name} is {feel} and not done venting. {why}{She} keeps going about what went "
                     "wrong and how it affected {him}, with a new detail.",
         }
         text = texts.get(action) or self._react(soothers)
@@ -237,4 +254,4 @@ def _because(triggers: set[str], soothers: set[str]) -> str:
     parts = [REASONS[t] for t in sorted(triggers)] + [REASONS[s] for s in sorted(soothers)]
     if not parts:
         return ""
-    return "Because " + ", and ".join(parts[:3]) + ". "
+    return "(Why: " + "; ".join(parts[:3]) + ".) "

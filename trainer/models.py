@@ -157,6 +157,17 @@ def _load_llama(path: Path, slot: str, n_ctx: int, n_threads: int) -> Any:
         return _LLAMAS[key]
 
 
+# One computation at a time across every in-process model: a `Llama` is not thread-safe, and
+# two of them sharing two cores thrash (llama.cpp's threads spin), so parallel is slower.
+_COMPUTE_LOCK = threading.Lock()
+
+
+def _locked(stream: Iterator[Any], lock: threading.Lock) -> Iterator[Any]:
+    """Hold the model's lock while a stream is consumed (a `Llama` is not thread-safe)."""
+    with lock:
+        yield from stream
+
+
 def _to_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
     roles = {"system": "system", "human": "user", "ai": "assistant"}
     return [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
@@ -197,12 +208,49 @@ class LlamaCppChat(BaseChatModel):
         params.update(kwargs)
         return params
 
+    def _prompt(self, messages: list[BaseMessage], prefix: str) -> str:
+        """The chat rendered by the model's own template, with the reply already begun.
+
+        Starting the reply with the speaker's label ("Dana:") keeps a small model in the
+        caller's role far better than a bare assistant turn, where it drifts into the agent's."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        meta = self.llama.metadata
+        formatter = Jinja2ChatFormatter(
+            template=meta["tokenizer.chat_template"],
+            eos_token=self.llama._model.token_get_text(self.llama.token_eos()),
+            bos_token=self.llama._model.token_get_text(self.llama.token_bos()),
+            add_generation_prompt=True)
+        return formatter(messages=_to_dicts(messages)).prompt + prefix  # type: ignore[arg-type]  # plain role/content dicts
+
+    def _complete(self, messages: list[BaseMessage], stream: bool, stop: list[str] | None,
+                  kwargs: dict[str, Any]) -> Any:
+        prefix = kwargs.pop("assistant_prefix", None)
+        params = self._params(stop, kwargs)
+        with self._lock():
+            if prefix is None:
+                return self.llama.create_chat_completion(messages=_to_dicts(messages),
+                                                         stream=stream, **params)
+            return self.llama.create_completion(prompt=self._prompt(messages, prefix),
+                                                stream=stream, **params)
+
+    def _lock(self) -> threading.Lock:
+        return _COMPUTE_LOCK
+
+    def prefill(self, messages: list[BaseMessage], assistant_prefix: str | None = None) -> None:
+        """Evaluate a prompt now so its KV cache is ready when the real request comes."""
+        kwargs: dict[str, Any] = {"max_tokens": 1}
+        if assistant_prefix is not None:
+            kwargs["assistant_prefix"] = assistant_prefix
+        out = self._complete(messages, False, None, kwargs)
+        del out
+
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None,
                   **kwargs: Any) -> ChatResult:
-        out = self.llama.create_chat_completion(messages=_to_dicts(messages),
-                                                **self._params(stop, kwargs))
-        text = out["choices"][0]["message"]["content"] or ""
+        out = self._complete(messages, False, stop, kwargs)
+        choice = out["choices"][0]
+        text = (choice["message"]["content"] if "message" in choice else choice["text"]) or ""
         usage = out.get("usage", {})
         msg = AIMessage(content=text, usage_metadata={
             "input_tokens": usage.get("prompt_tokens", 0),
@@ -213,10 +261,10 @@ class LlamaCppChat(BaseChatModel):
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None,
                 **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        stream = self.llama.create_chat_completion(messages=_to_dicts(messages), stream=True,
-                                                   **self._params(stop, kwargs))
-        for part in stream:
-            delta = part["choices"][0]["delta"].get("content") or ""
+        stream = self._complete(messages, True, stop, kwargs)
+        for part in _locked(stream, self._lock()):
+            choice = part["choices"][0]
+            delta = (choice["delta"].get("content") if "delta" in choice else choice["text"]) or ""
             if delta:
                 chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
                 if run_manager:

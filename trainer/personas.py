@@ -151,10 +151,10 @@ class Persona(_Strict):
         return self.name.split()[0]
 
     def trigger_weight(self, name: str) -> float:
-        return self.triggers.get(name, 1.0)  # type: ignore[call-overload]
+        return self.triggers.get(name, 1.0)
 
     def soother_weight(self, name: str) -> float:
-        return self.soothers.get(name, 1.0)  # type: ignore[call-overload]
+        return self.soothers.get(name, 1.0)
 
 
 def _strings(value: object, path: str = "") -> Iterable[tuple[str, str]]:

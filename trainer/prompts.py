@@ -57,7 +57,7 @@ def _fill(path: str, text: str, values: dict[str, Any]) -> str:
     return template.format(**{k: values[k] for k in template.input_variables})
 
 
-def render(name: str, **values: Any) -> Prompt:
+def render(name: str, /, **values: Any) -> Prompt:
     """Render ``prompts/<name>.yaml`` with the given values."""
     data = _load(name)
     return Prompt(name, data["version"], _fill(f"{name}.yaml:system", data["system"], values),

@@ -7,6 +7,7 @@ ends the call cleanly with everything said so far saved.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -144,8 +145,10 @@ def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
 
 def _converse(loop: _Loop) -> str:
     call = loop.call
+    threading.Thread(target=call.director.warm, daemon=True).start()
     caller_turn = _speak(loop, [call.caller.opening()], None, {})
     for _ in range(call.max_turns):
+        call.caller.warm(loop.history)
         _, trainee_ended, step = _listen(loop, caller_turn)
         if trainee_ended or step is None:
             return "trainee"

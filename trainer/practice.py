@@ -1,0 +1,149 @@
+"""Assembling a practice call from settings: models, director, caller, voice, session folder."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from trainer.caller import Caller
+from trainer.config import Settings
+from trainer.director import Director
+from trainer.models import chat_model, parse_spec
+from trainer.personas import Persona
+from trainer.prompts import template_version
+from trainer.session import Call, CallResult, run_call
+from trainer.store import SessionWriter
+from trainer.transcript import Mood
+from trainer.voice.base import Listener, Speaker, VoiceStyle
+from trainer.voice.text import KeyboardListener, ScriptListener, TextSpeaker
+
+__all__ = ["CallOptions", "CheckResult", "build_io", "director_model", "practise", "run_checks"]
+
+NO_MODEL = ("none", "cues")
+
+
+def director_model(settings: Settings, seed: int | None = None) -> BaseChatModel | None:
+    """The director's model, or None when set to ``cues`` (deterministic cues only)."""
+    spec = settings.model_for("director")
+    return None if spec in NO_MODEL else chat_model("director", settings, seed=seed)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("trainer", "llama-cpp-python", "langchain-core", "langchain-openai", "openai"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def _session_meta(persona: Persona, settings: Settings, seed: int | None,
+                  mode: str) -> dict[str, object]:
+    return {
+        "caller_name": persona.name,
+        "persona_file_difficulty": persona.difficulty,
+        "mode": mode,
+        "seed": seed,
+        "models": {role: parse_spec(settings.model_for(role)).label
+                   if settings.model_for(role) not in NO_MODEL else "cues"
+                   for role in ("caller", "director")},
+        "prompts": {"caller": template_version("caller"),
+                    "director": template_version("director")},
+        "versions": _versions(),
+        "settings": settings.model_dump(mode="json", exclude={"api_key"}),
+    }
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """What the trainee chose for this call."""
+
+    max_turns: int = 20
+    seed: int | None = None
+    mode: str = "text"
+
+
+def practise(persona: Persona, settings: Settings, speaker: Speaker, listener: Listener,
+             options: CallOptions, notify: Callable[[str], None] = lambda _m: None,
+             style_for: StyleFor | None = None) -> CallResult:
+    """Build the models and run one call; the transcript is saved as it goes."""
+    caller = Caller(persona, chat_model("caller", settings, seed=options.seed))
+    director = Director(persona, director_model(settings, options.seed), seed=options.seed)
+    writer = SessionWriter(settings.sessions_dir, persona.id,
+                           _session_meta(persona, settings, options.seed, options.mode))
+    call = Call(persona, caller, director, speaker, listener, writer,
+                max_turns=options.max_turns, model_label=settings.model_for("caller"),
+                style_for=style_for, notify=notify)
+    return run_call(call)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One behaviour check: the trainee line, how the mood moved, and the verdict."""
+
+    say: str
+    expect: str
+    anger_before: float
+    anger_after: float
+    detected: tuple[str, ...]
+    passed: bool
+    caller_reply: str = ""
+
+
+MARGIN = 0.25  # a move smaller than this counts as "no change"
+
+
+def _passes(expect: str, delta: float) -> bool:
+    return {"angrier": delta > MARGIN, "calmer": delta < -MARGIN,
+            "not_calmer": delta >= -MARGIN, "not_angrier": delta <= MARGIN}[expect]
+
+
+def run_checks(persona: Persona, settings: Settings, with_reply: bool = True,
+               seed: int = 0) -> list[CheckResult]:
+    """Run the persona's behaviour checks on the configured director (and caller) models."""
+    model = director_model(settings, seed)
+    caller = Caller(persona, chat_model("caller", settings, seed=seed)) if with_reply else None
+    results = []
+    for check in persona.checks:
+        director = Director(persona, model, seed=seed)
+        before = director.mood.anger
+        step = director.step(persona.opening, check.say)
+        reply = ""
+        if caller is not None:
+            from trainer.transcript import Turn
+
+            history = [Turn(0, "caller", persona.opening, 0, 0), Turn(1, "trainee", check.say, 0, 0)]
+            reply = " ".join(caller.stream_line(history, step.direction))
+        delta = step.mood.anger - before
+        results.append(CheckResult(check.say, check.expect, before, step.mood.anger,
+                                   step.triggers + step.soothers, _passes(check.expect, delta),
+                                   reply))
+    return results
+
+
+StyleFor = Callable[[Persona, Mood], VoiceStyle]
+
+
+def build_io(settings: Settings, *, text: bool, script: Path | None, audio_script: Path | None,
+             notify: Callable[[str], None]) -> tuple[Speaker, Listener, str, StyleFor | None]:
+    """The speaker and listener for a call: text mode, a script, WAV files or the microphone."""
+    if text or (script is not None and audio_script is None and settings.tts_engine == "none"):
+        listener: Listener = (ScriptListener.from_file(script, echo=print) if script
+                              else KeyboardListener())
+        return TextSpeaker(), listener, "text" if not script else "script", None
+    from trainer.voice import factory
+
+    speaker = factory.build_speaker(settings, notify)
+    if script is not None:
+        listener, mode = ScriptListener.from_file(script, echo=print), "script"
+    elif audio_script is not None:
+        listener, mode = factory.build_listener("wavs", settings, audio_script), "audio-script"
+    else:
+        listener, mode = factory.build_listener("microphone", settings), "voice"
+    return speaker, listener, mode, factory.style_for_persona
