@@ -9,7 +9,7 @@ from trainer.voice.base import VoiceStyle
 __all__ = ["NEUTRAL_ANGER", "BaseVoice", "style_for"]
 
 NEUTRAL_ANGER = 3.0  # the persona's base voice is how it sounds at this anger (0-10)
-_RATE_GAIN = 0.28  # +28% words per minute at full anger
+_RATE_GAIN = 0.15  # +15% words per minute at full anger (faster loses espeak intelligibility)
 _VOLUME_GAIN = 0.2
 _PITCH_GAIN = 12  # espeak pitch steps (0-99) at full anger
 
