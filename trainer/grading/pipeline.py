@@ -1,0 +1,206 @@
+"""Grade a call: detectors first, the model for what they leave open, then the score.
+
+``grade_session(session_dir, settings)`` is what the call loop runs when a call ends: it grades
+the saved transcript, writes ``grade.json`` and the debrief beside it, and returns the grade.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from trainer.config import Settings
+from trainer.grading.detectors import audio_summary, caller_name, detect
+from trainer.grading.grader import ChatLike, ModelGrader, TranscriptView
+from trainer.grading.records import CriterionGrade, Grade
+from trainer.grading.rubric import Criterion, GraderPrompts, Rubric, load_prompts, load_rubric
+from trainer.grading.score import compute_score
+from trainer.transcript import Transcript, TranscriptError, load_transcript
+
+__all__ = [
+    "Grading",
+    "find_persona_info",
+    "grade_session",
+    "grade_transcript",
+    "load_grade",
+    "load_session",
+    "session_dir",
+]
+
+Progress = Callable[[str], None]
+
+
+class Grading:
+    """What grading needs besides the transcript: rubric, prompts, model and its id."""
+
+    def __init__(self, model: ChatLike | None, model_id: str, *, rubric: Rubric | None = None,
+                 prompts: GraderPrompts | None = None, repeats: int = 3,
+                 describe: Callable[[BaseException], str | None] | None = None) -> None:
+        self.model = model
+        self.model_id = model_id
+        self.rubric = rubric or load_rubric()
+        self.prompts = prompts or load_prompts()
+        self.repeats = repeats
+        self.describe = describe
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, repeats: int | None = None,
+                      grader: str | None = None) -> Grading:
+        """The configured grader model (built lazily on first use: detector-only grades and
+        tests never load it)."""
+        from trainer.models import chat_model, describe_error, parse_spec
+
+        spec = grader or settings.model_for("grader")
+        chosen = settings.model_copy(update={"grader_model": spec})
+        lazy = _LazyModel(lambda: chat_model("grader", chosen))
+        return cls(lazy, parse_spec(spec).label, repeats=repeats or settings.repeats,
+                   describe=lambda exc: describe_error(exc, spec))
+
+
+class _LazyModel:
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._model: Any = None
+
+    def _get(self) -> Any:
+        if self._model is None:
+            self._model = self._build()
+        return self._model
+
+    @property
+    def _llm_type(self) -> str:
+        return str(getattr(self._get(), "_llm_type", ""))
+
+    def invoke(self, input: Any, **kwargs: Any) -> Any:
+        return self._get().invoke(input, **kwargs)
+
+
+def grade_transcript(t: Transcript, grading: Grading, *, persona_name: str | None = None,
+                     focus: tuple[str, ...] = (), pass_mark: float | None = None,
+                     progress: Progress | None = None) -> Grade:
+    """Grade every criterion of the (persona-adjusted) rubric."""
+    started = time.monotonic()
+    rubric = grading.rubric.for_persona(t.persona)
+    name = caller_name(t, persona_name)
+    findings = detect(t, name)
+    view = TranscriptView.of(t)
+    grader = (ModelGrader(grading.model, grading.prompts, repeats=grading.repeats,
+                          describe=grading.describe) if grading.model is not None else None)
+    grades: dict[str, CriterionGrade] = {}
+    for c in rubric.criteria:
+        if progress:
+            progress(c.id)
+        grades[c.id] = _grade_one(c, findings.get(c.id), view, grader)
+    score = compute_score(grades, rubric.pass_mark if pass_mark is None else pass_mark, focus)
+    return Grade(
+        transcript_id=t.id, persona=t.persona, caller_name=name, rubric_version=rubric.version,
+        prompt_version=grading.prompts.version, model=grading.model_id, repeats=grading.repeats,
+        graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=round(time.monotonic() - started, 1), criteria=grades, score=score,
+        redacted=list(view.redacted), audio=asdict(audio_summary(t)))
+
+
+def _grade_one(c: Criterion, finding: Any, view: TranscriptView,
+               grader: ModelGrader | None) -> CriterionGrade:
+    if finding is not None and finding.verdict is not None:
+        return CriterionGrade(
+            id=c.id, name=c.name, weight=c.weight, verdict=finding.verdict,
+            decided_by="detector", reason=finding.reason,
+            evidence=[_quote(view, h.turn, h.quote) for h in finding.evidence],
+            votes={finding.verdict: 1})
+    if grader is None:
+        return CriterionGrade(id=c.id, name=c.name, weight=c.weight, verdict=None,
+                              decided_by="llm", reason="unscored: no grader model")
+    return grader.grade(view, c, finding)
+
+
+def _quote(view: TranscriptView, turn: int, text: str) -> Any:
+    from trainer.grading.records import Quote
+
+    return Quote(turn=turn, quote=text, speaker=view.transcript.turns[turn].speaker)
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+def session_dir(ref: str, settings: Settings) -> Path:
+    """The folder of a session id (``settings.sessions_dir/<id>``)."""
+    path = settings.sessions_dir / ref
+    if not path.is_dir():
+        raise TranscriptError(f"{path}: no such session")
+    return path
+
+
+def _session_meta(folder: Path) -> dict[str, Any]:
+    path = folder / "session.json"
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TranscriptError(f"{path}: not JSON ({exc})") from None
+    return data if isinstance(data, dict) else {}
+
+
+def load_session(folder: Path) -> Transcript:
+    """The transcript of a session folder (``transcript.json``, else ``transcript.jsonl``),
+    with persona and names from ``session.json`` where the transcript lacks them."""
+    for name in ("transcript.json", "transcript.jsonl"):
+        if (folder / name).exists():
+            t = load_transcript(folder / name)
+            break
+    else:
+        raise TranscriptError(f"{folder}: no transcript.json or transcript.jsonl")
+    meta = _session_meta(folder)
+    t.id = folder.name
+    t.persona = t.persona or meta.get("persona") or meta.get("persona_id")
+    for key in ("caller_name", "trainee"):
+        if key in meta and key not in t.meta:
+            t.meta[key] = meta[key]
+    return t
+
+
+def find_persona_info(persona_id: str | None, settings: Settings) -> tuple[str | None,
+                                                                          tuple[str, ...]]:
+    """The persona's caller name and focus tips, or (None, ()) if it can't be found."""
+    if not persona_id:
+        return None, ()
+    from trainer.personas import PersonaError, find_persona
+
+    try:
+        p = find_persona(persona_id, settings.persona_dirs())
+    except PersonaError:
+        return None, ()
+    return p.name, tuple(p.tips)
+
+
+def grade_session(folder: Path, settings: Settings, *, grading: Grading | None = None,
+                  progress: Progress | None = None, debrief: bool = True) -> Grade:
+    """Grade a saved call, write ``grade.json`` (and the debrief) into its folder."""
+    t = load_session(folder)
+    grading = grading or Grading.from_settings(settings)
+    name, focus = find_persona_info(t.persona, settings)
+    grade = grade_transcript(t, grading, persona_name=name, focus=focus,
+                             pass_mark=settings.pass_mark, progress=progress)
+    (folder / "grade.json").write_text(grade.model_dump_json(indent=2) + "\n")
+    if debrief:
+        from trainer.grading.debrief import write_debrief
+
+        write_debrief(folder, grade, t, settings)
+    return grade
+
+
+def load_grade(folder: Path) -> Grade:
+    """Read and validate a session's ``grade.json``."""
+    path = folder / "grade.json"
+    if not path.exists():
+        raise TranscriptError(f"{path}: not graded yet; run: trainer grade {folder.name}")
+    try:
+        return Grade.model_validate_json(path.read_text())
+    except ValueError as exc:
+        raise TranscriptError(f"{path}: not a valid grade ({str(exc).splitlines()[0]})") from None
