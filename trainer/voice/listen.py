@@ -54,6 +54,10 @@ def hear(audio: Any, capture_start: float, transcriber: Transcriber,
                  ended=capture_start + span[1] if span else None, measures=measures)
 
 
+def _seconds(audio: Any) -> float:
+    return len(audio.frame_data) / (audio.sample_rate * audio.sample_width)
+
+
 def _recognizer(pause_threshold: float) -> Any:
     import speech_recognition as sr
 
@@ -78,21 +82,26 @@ def wav_files(folder: Path) -> list[Path]:
 class WavFileListener:
     """The trainee's turns from WAV files, one per turn in order, each read through
     ``sr.AudioFile`` + ``Recognizer.record`` like microphone audio; `EndOfInput` after the last.
-    Timing is as if each file started playing when `listen` was called."""
+
+    Each file plays as if the trainee started talking when `listen` was called. With
+    ``realtime`` the listener waits out the file's length before transcribing, as a microphone
+    would, so the call clock stays true (voice-to-voice latency, turn order); without it, calls
+    run faster but a turn's ``ended`` can lie ahead of the clock."""
 
     def __init__(self, files: Iterable[Path], transcriber: Transcriber,
-                 echo: Echo | None = None) -> None:
+                 echo: Echo | None = None, realtime: bool = False) -> None:
         self.files = list(files)
         for path in self.files:
             check_wav(path)
         self.transcriber = transcriber
         self.echo = echo
+        self.realtime = realtime
         self.recognizer = _recognizer(0.8)
 
     @classmethod
-    def from_folder(cls, folder: Path, transcriber: Transcriber,
-                    echo: Echo | None = None) -> WavFileListener:
-        return cls(wav_files(folder), transcriber, echo)
+    def from_folder(cls, folder: Path, transcriber: Transcriber, echo: Echo | None = None,
+                    realtime: bool = False) -> WavFileListener:
+        return cls(wav_files(folder), transcriber, echo, realtime)
 
     def listen(self, save_as: Path | None) -> Heard:
         import speech_recognition as sr
@@ -103,6 +112,8 @@ class WavFileListener:
         started = time.monotonic()
         with sr.AudioFile(str(path)) as source:
             audio = self.recognizer.record(source)
+        if self.realtime:
+            time.sleep(max(0.0, started + _seconds(audio) - time.monotonic()))
         heard = hear(audio, started, self.transcriber, save_as)
         if self.echo:
             self.echo(f"You ({path.name}): {heard.text or '(silence)'}")
@@ -199,8 +210,7 @@ class MicrophoneListener:
         returned = time.monotonic()
         # listen() keeps non_speaking_duration of the trailing pause and drops the rest.
         dropped = self.recognizer.pause_threshold - self.recognizer.non_speaking_duration
-        seconds = len(audio.frame_data) / (audio.sample_rate * audio.sample_width)
-        return audio, returned - max(0.0, dropped) - seconds
+        return audio, returned - max(0.0, dropped) - _seconds(audio)
 
     def _push_to_talk(self, source: Any) -> tuple[Any, float] | None:
         import speech_recognition as sr
