@@ -362,3 +362,12 @@ def test_speaker_threads_end_on_close() -> None:
     speaker.say(["Hi."], VoiceStyle(), None)
     speaker.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("tts")]
+
+
+def test_realtime_wav_listener_waits_out_the_file(tmp_path: Path) -> None:
+    write_wav(tmp_path / "01.wav", np.concatenate([silence(0.3), tone(1.7, 0.3)]), RATE)
+    listener = listen.WavFileListener.from_folder(tmp_path, FakeTranscriber(), realtime=True)
+    before = time.monotonic()
+    heard = listener.listen(None)
+    assert time.monotonic() - before >= 2.0
+    assert heard.ended is not None and heard.ended <= time.monotonic()

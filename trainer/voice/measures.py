@@ -51,7 +51,7 @@ def loudness_dbfs(audio: np.ndarray) -> float:
     if audio.size == 0:
         return SILENCE_DBFS
     rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
-    return max(SILENCE_DBFS, 20 * np.log10(rms)) if rms > 0 else SILENCE_DBFS
+    return max(SILENCE_DBFS, float(20 * np.log10(rms))) if rms > 0 else SILENCE_DBFS
 
 
 def speech_span(audio: np.ndarray, rate: int, floor_db: float = 30.0,
