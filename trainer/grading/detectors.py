@@ -103,7 +103,7 @@ WARNING = _rx(r"(\bif (the|this|that) (language|swearing|abuse|shouting|name-cal
               r"the) call)")
 ENDING = _rx(r"\b(i'?m (now )?(going to )?(ending|end|disconnecting|terminating)|i am ending|"
              r"(ending|end|disconnect(ing)?|terminat(e|ing)) (this|the) call( now)?|goodbye|bye)\b")
-INSULT = _rx(r"\b(idiot|stupid|moron|shut up|dumb|genius idea|can't pay a bill)\b")
+INSULT = _rx(r"\b(you('re| are) (an? )?(idiot|moron|stupid|dumb|clueless)|shut up)\b")
 INJECTION = _rx(r"\b((ignore|disregard|forget)\b.{0,30}\b(rubric|instructions?|criteria|"
                 r"criterion|rules|grading|grader|prompt)|(give|award|mark|grade|score)\b.{0,20}"
                 r"\b(full|maximum|max|top|perfect|100|all)\b.{0,12}\b(marks?|points?|scores?|"
@@ -131,7 +131,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(today|tonight|tomorrow|this (morning|afternoon|evening|week)|next (week|month)|"
         r"(mon|tues|wednes|thurs|fri|satur|sun)day|\d+(:\d\d)?|one|two|three|four|five|six|"
         r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hours?|minutes?|days?|weeks?|"
-        r"noon|midnight|a\.m\.|p\.m\.|am|pm|o'?clock|within|end of)\b"),
+        r"noon|midnight|a\.m\.|p\.m\.|\d\s?(am|pm)|o'?clock|within|end of)\b"),
     "not_defensive": _rx(
         r"\b(polic(y|ies)|not my|not ours?|your (own )?fault|on you|you (really )?should(n'?t)? "
         r"have|you (didn'?t|did not|must have|forgot)|nothing i can do|can'?t do anything|"
@@ -144,11 +144,65 @@ CUES: dict[str, re.Pattern[str]] = {
         r"hundred percent|100 ?%|never (happen|again)|won'?t (ever )?happen again|always|"
         r"absolutely|i'?ll make sure|every future|forever|no matter what)\b"),
     "stayed_professional": _rx(
-        r"\b(wow|great|wonderful|genius|obviously|clearly|whatever|seriously|really\?|"
+        r"\b(wow|(oh|well),? (great|wonderful|brilliant|lovely|perfect)|another one|genius|obviously|clearly|whatever|seriously|really\?|"
         r"as i (already )?(said|told)|like i said|not (complicated|hard|difficult)|"
         r"i guess|bye|not (our|my) job|ask your|good luck|well,|i'?m not|love hearing|"
         r"another one)"),
 }
+
+
+_FEEL = (r"(frustrat|stress|worr|upset|disappoint|awful|annoy|exhaust|hard|difficult|confus|"
+         r"scar|angry|anger|furious|horrible|terrible|maddening|nightmare|fed up)\w*")
+_SO = r"(so |really |very |quite |incredibly |hugely |a bit |completely |totally )?"
+_TIME = (r"\b(today|tonight|tomorrow|this (morning|afternoon|evening)|"
+         r"(mon|tues|wednes|thurs|fri|satur|sun)day|within (the|an?|\d+|one|two|three|five|ten|"
+         r"fifteen|twenty|thirty)\b|by (\d|one|two|three|four|five|six|seven|eight|nine|ten|"
+         r"eleven|twelve|noon|tomorrow|tonight|the end)|in the next \w+|(\d+|one|two|three|"
+         r"four|five|ten) to (\d+|two|three|four|five|ten) (working )?days|between (\d+|one|two|"
+         r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)|at (\d|one|two|three|four|"
+         r"five|six|seven|eight|nine|ten|eleven|twelve|noon))")
+
+# Sentences that settle a model-judged criterion on their own: (pattern, verdict, negatable).
+STRONG: dict[str, tuple[re.Pattern[str], Verdict]] = {
+    "empathy": (_rx(
+        rf"\b((must|is|was) (be |have been |feel )?{_SO}{_FEEL}|"
+        rf"i (can )?(only )?(hear|imagine|see|understand) (how|why)|feels? unfair|"
+        rf"i'?d (be|feel) (\w+ )?{_FEEL} too|(that|this|it) sounds {_SO}{_FEEL}|"
+        rf"(that'?s|it'?s|this is|that is) {_SO}(a )?{_FEEL}|i {_SO}(understand|get|see) "
+        rf"why you('re| are| feel| would)|i know how {_SO}{_FEEL})"), "pass"),
+    "apology": (_rx(
+        r"(\b(i'?m|i am|we'?re|we are) (so |really |very |truly |terribly |deeply )?sorry\b"
+        r"(?!,? (you|if|but)\b)|\b(i|we) (sincerely )?apologi[sz]e\b|\bapologies (for|about)\b|"
+        r"\b(that was|that'?s|it was|it'?s) (all )?(our|my) (mistake|fault|error)\b|"
+        r"\bthat'?s on us\b)"), "pass"),
+    "paraphrase": (_rx(
+        r"(\b(right|correct)\?|\b(is that (right|correct|it)|check i have|have i got (that|it|this) right|did i get (that|it) right|"
+        r"just (to|so) (confirm|make sure|check|i'?m clear)|let me (make sure|check) i|"
+        r"if i understand (you )?(correctly|right)|what you'?re (saying|asking)|"
+        r"to make sure i (understand|have))\b)"), "pass"),
+    "options": (_rx(
+        r"\b(either\b.{3,120}\bor\b|(one of )?two (things|options)|a couple of options|"
+        r"or,? if (you'?d )?prefer|or,? if it'?s|or both|do both|(we|i) can (also )?do both|"
+        r"whichever (suits|you prefer|works)|which would you (prefer|like|rather))"),
+        "pass"),
+    "next_steps": (_rx(
+        r"\b(i'?ll|we'?ll|you'?ll|it'?ll|will|(is|are|it'?s) booked|goes out|ships|arrives?|"
+        r"lands|is issued)\b.*"
+        + _TIME + r"|" + _TIME + r".*\b(i'?ll|i will|we'?ll|we will|you'?ll|you will|it'?ll|"
+        r"it will|arrives?|lands|ships)\b"), "pass"),
+    "not_defensive": (_rx(
+        r"\b(not (really )?(my|our) (fault|department|problem|job|responsibility)|"
+        r"(isn'?t|is not) (really )?(my|our) (department|job|problem|fault)|your (own )?fault|"
+        r"(that'?s|it'?s) on you|you (really )?should(n'?t)? have (?!had\b)\w+|nothing (i|we) can do|"
+        r"(that'?s|it'?s) (just )?how it (is|works)|(maybe|perhaps) you (didn'?t|should|forgot)|"
+        r"not something (i|we) (control|can)|(the|our) records? (says?|shows?))"), "fail"),
+    "honest_promises": (_rx(
+        r"\b(i (can )?guarantee|guaranteed|i promise|(will|'ll) definitely|definitely (will|be|"
+        r"arrive|sort|get)|(one )?hundred percent|100 ?%|never (happen|again)|won'?t (ever )?"
+        r"happen again|every future|forever)\b"), "fail"),
+}
+_NO_PROMISE = _rx(r"\b(can'?t|cannot|can not|won'?t|couldn'?t|unable to) (\w+ )?(promise|guarantee)")
+_CANT = _rx(r"\b(can'?t|cannot|can not|won'?t|not|couldn'?t|unable to)\b[\w\s,']{0,12}$")
 
 
 # --- sentences and text -------------------------------------------------------------------------
@@ -367,10 +421,32 @@ def _professional(t: Transcript) -> Finding:
 _MAY_BE_NA = {"apology", "paraphrase"}
 
 
+def _problem_stated(t: Transcript) -> bool:
+    """The caller said enough to state a problem (so paraphrasing it was possible)."""
+    return any(len(x.text.split()) >= 8 for x in t.by("caller"))
+
+
+def _strong(t: Transcript, criterion: str) -> Finding | None:
+    if criterion not in STRONG:
+        return None
+    pattern, verdict = STRONG[criterion]
+    hits = [Hit(turn.index, s, "clear-cut phrase") for turn, s in _trainee_sentences(t)
+            if (m := pattern.search(s)) and not _CANT.search(s[: m.start()])]
+    if not hits:
+        return None
+    return Finding(criterion, verdict, f"Clear-cut: turn {hits[0].turn}.", tuple(hits[:2]))
+
+
 def _cued(t: Transcript, criterion: str, kind: str) -> Finding:
-    cands = _hits(t, CUES[criterion], "cue words")
+    strong = _strong(t, criterion)
+    if strong is not None:
+        return strong
+    cands = tuple(h for h in _hits(t, CUES[criterion], "cue words")
+                  if not (criterion == "honest_promises" and _NO_PROMISE.search(h.quote)))
     if cands:
         return Finding(criterion, None, "Candidate trainee sentences found.", candidates=cands[:6])
+    if criterion == "paraphrase" and _problem_stated(t):
+        return Finding(criterion, "fail", "The caller stated a problem; it was never restated.")
     if kind == "presence" and criterion in _MAY_BE_NA:
         return Finding(criterion, None, "No candidate sentence: the model decides fail or n.a.")
     if kind == "presence":

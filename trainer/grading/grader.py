@@ -63,8 +63,8 @@ def reply_schema(options: Sequence[str]) -> dict[str, Any]:
                                              "quote": {"type": "string"}},
             "required": ["turn", "quote"]}
     return {"type": "object",
-            "properties": {"evidence": {"type": "array", "items": item, "maxItems": 2},
-                           "reason": {"type": "string"},
+            "properties": {"evidence": {"type": "array", "items": item, "maxItems": 1},
+                           "reason": {"type": "string", "maxLength": 120},
                            "verdict": {"type": "string", "enum": list(options)}},
             "required": ["evidence", "reason", "verdict"]}
 
