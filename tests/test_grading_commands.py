@@ -215,3 +215,32 @@ def test_debrief_before_grading_says_what_to_run(home: Path) -> None:
     make_session(home)
     out = runner.invoke(app(), ["debrief", "s1"])
     assert out.exit_code == 1 and "trainer grade s1" in out.output
+
+
+def test_finish_call_prints_summary_and_writes_debrief(home: Path, fake_model: None) -> None:
+    from trainer.grading import finish_call
+
+    folder = make_session(home)
+    lines: list[str] = []
+    grade = finish_call(folder, load_settings().settings, echo=lines.append)
+    assert grade is not None and lines[0].startswith("Score")
+    assert (folder / "grade.json").exists() and (folder / "debrief.html").exists()
+
+
+def test_finish_call_keeps_the_call_when_grading_fails(home: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer.grading import GradingError, finish_call
+
+    def down(cls: Any, settings: Any, **kw: Any) -> Grading:
+        class Down:
+            def invoke(self, *a: Any, **k: Any) -> Any:
+                raise GradingError("model endpoint openai:m@http://x: unreachable after retries")
+
+        return Grading(Down(), "openai:m", repeats=1)
+
+    monkeypatch.setattr(Grading, "from_settings", classmethod(down))
+    folder = make_session(home)
+    lines: list[str] = []
+    assert finish_call(folder, load_settings().settings, echo=lines.append) is None
+    assert "unreachable" in lines[0] and "trainer grade s1" in lines[1]
+    assert (folder / "transcript.json").exists() and not (folder / "grade.json").exists()

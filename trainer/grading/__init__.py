@@ -6,7 +6,13 @@ The call loop runs ``grade_session(session_dir, settings)`` when a call ends and
 
 from trainer.grading.debrief import summary, write_debrief
 from trainer.grading.grader import GradingError
-from trainer.grading.pipeline import Grading, grade_session, grade_transcript, load_grade
+from trainer.grading.pipeline import (
+    Grading,
+    finish_call,
+    grade_session,
+    grade_transcript,
+    load_grade,
+)
 from trainer.grading.records import CriterionGrade, Grade
 from trainer.grading.rubric import CONTRACT_IDS, load_rubric
 
@@ -16,6 +22,7 @@ __all__ = [
     "Grade",
     "Grading",
     "GradingError",
+    "finish_call",
     "grade_session",
     "grade_transcript",
     "load_grade",

@@ -144,7 +144,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"hundred percent|100 ?%|never (happen|again)|won'?t (ever )?happen again|always|"
         r"absolutely|i'?ll make sure|every future|forever|no matter what)\b"),
     "stayed_professional": _rx(
-        r"\b(wow|(oh|well),? (great|wonderful|brilliant|lovely|perfect)|another one|genius|obviously|clearly|whatever|seriously|really\?|"
+        r"\b(wow|(oh|well),? (great|wonderful|brilliant|lovely|perfect)|another one|genius|"
+        r"obviously|clearly|whatever|seriously|really\?|"
         r"as i (already )?(said|told)|like i said|not (complicated|hard|difficult)|"
         r"i guess|bye|not (our|my) job|ask your|good luck|well,|i'?m not|love hearing|"
         r"another one)"),
@@ -176,7 +177,8 @@ STRONG: dict[str, tuple[re.Pattern[str], Verdict]] = {
         r"\b(that was|that'?s|it was|it'?s) (all )?(our|my) (mistake|fault|error)\b|"
         r"\bthat'?s on us\b)"), "pass"),
     "paraphrase": (_rx(
-        r"(\b(right|correct)\?|\b(is that (right|correct|it)|check i have|have i got (that|it|this) right|did i get (that|it) right|"
+        r"(\b(right|correct)\?|\b(is that (right|correct|it)|check i have|"
+        r"have i got (that|it|this) right|did i get (that|it) right|"
         r"just (to|so) (confirm|make sure|check|i'?m clear)|let me (make sure|check) i|"
         r"if i understand (you )?(correctly|right)|what you'?re (saying|asking)|"
         r"to make sure i (understand|have))\b)"), "pass"),

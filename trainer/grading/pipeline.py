@@ -25,6 +25,7 @@ from trainer.transcript import Transcript, TranscriptError, load_transcript
 __all__ = [
     "Grading",
     "find_persona_info",
+    "finish_call",
     "grade_session",
     "grade_transcript",
     "load_grade",
@@ -48,6 +49,11 @@ class Grading:
         self.repeats = repeats
         self.describe = describe
 
+    def load_model(self) -> None:
+        """Build the grader model now (raises `ModelError` if it can't be built)."""
+        if isinstance(self.model, _LazyModel):
+            self.model.load()
+
     @classmethod
     def from_settings(cls, settings: Settings, *, repeats: int | None = None,
                       grader: str | None = None) -> Grading:
@@ -67,17 +73,17 @@ class _LazyModel:
         self._build = build
         self._model: Any = None
 
-    def _get(self) -> Any:
+    def load(self) -> Any:
         if self._model is None:
             self._model = self._build()
         return self._model
 
     @property
     def _llm_type(self) -> str:
-        return str(getattr(self._get(), "_llm_type", ""))
+        return str(getattr(self.load(), "_llm_type", ""))
 
     def invoke(self, input: Any, **kwargs: Any) -> Any:
-        return self._get().invoke(input, **kwargs)
+        return self.load().invoke(input, **kwargs)
 
 
 def grade_transcript(t: Transcript, grading: Grading, *, persona_name: str | None = None,
@@ -204,3 +210,23 @@ def load_grade(folder: Path) -> Grade:
         return Grade.model_validate_json(path.read_text())
     except ValueError as exc:
         raise TranscriptError(f"{path}: not a valid grade ({str(exc).splitlines()[0]})") from None
+
+
+def finish_call(folder: Path, settings: Settings,
+                echo: Callable[[str], None] = print) -> Grade | None:
+    """What the call loop runs when a call ends: grade, write the debrief, print a summary.
+    If grading fails (e.g. the grader endpoint is down) the transcript stays saved and the line
+    printed says how to grade it later; returns None then."""
+    from trainer.grading.debrief import summary
+    from trainer.grading.grader import GradingError
+    from trainer.models import ModelError
+
+    try:
+        grade = grade_session(folder, settings)
+    except (GradingError, ModelError, TranscriptError) as exc:
+        echo(f"grading failed: {str(exc).splitlines()[0]}")
+        echo(f"the call is saved; grade it later with: trainer grade {folder.name}")
+        return None
+    echo(summary(grade))
+    echo(f"debrief: {folder / 'debrief.md'}  (trainer debrief {folder.name} --open)")
+    return grade
