@@ -70,11 +70,17 @@ def call(
     settings = _settings(model=model)
     who = find_persona(persona, settings.persona_dirs())
     _intro(who)
-    speaker, listener, mode, style_for = build_io(settings, text=text, script=script,
+    speaker, listener, mode, style_for = build_io(settings, who, text=text, script=script,
                                                   audio_script=audio_script, notify=_note)
-    result = practise(who, settings, speaker, listener,
-                      CallOptions(max_turns=max_turns, seed=seed, mode=mode), notify=_note,
-                      style_for=style_for)
+    try:
+        result = practise(who, settings, speaker, listener,
+                          CallOptions(max_turns=max_turns, seed=seed, mode=mode), notify=_note,
+                          style_for=style_for)
+    finally:
+        for part in (speaker, listener):
+            closer = getattr(part, "close", None)
+            if callable(closer):
+                closer()
     console.print(f"[dim]saved: {result.session_dir}[/dim]")
     if result.error:
         err.print(f"error: {result.error}")

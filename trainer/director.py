@@ -38,7 +38,7 @@ class Step:
     mood: Mood
     triggers: tuple[str, ...]
     soothers: tuple[str, ...]
-    action: str  # react | vent | silence | supervisor | abuse | satisfied | hang_up | goodbye
+    action: str  # react|vent|silence|supervisor|abuse|satisfied|last_warning|hang_up|goodbye
     direction: str
     ends_call: bool = False
 
@@ -52,6 +52,7 @@ class _State:
     caller_turns: int = 1
     supervisor_asked: bool = False
     warned: bool = False
+    at_limit: int = 0  # consecutive turns at the hang-up threshold
 
 
 class Director:
@@ -143,16 +144,22 @@ class Director:
     def _decide(self, trainee_line: str, triggers: set[str]) -> str:
         p, s = self.persona, self.state
         b = p.boundaries
-        if s.anger >= b.hangs_up_at_anger and s.caller_turns >= MIN_TURNS_BEFORE_HANG_UP:
-            return "hang_up"
-        if is_goodbye(trainee_line):
-            return "goodbye"
-        if "silence" in triggers:
-            return "silence"
         if b.abusive and is_boundary_warning(trainee_line):
             s.warned = True
         if b.abusive and s.anger >= b.abuse_at_anger and not s.warned:
             return "abuse"
+        if s.anger >= b.hangs_up_at_anger:
+            s.at_limit += 1
+            if s.at_limit >= 2 and s.caller_turns >= MIN_TURNS_BEFORE_HANG_UP:
+                return "hang_up"
+            if not is_goodbye(trainee_line):
+                return "last_warning"
+        else:
+            s.at_limit = 0
+        if is_goodbye(trainee_line):
+            return "goodbye"
+        if "silence" in triggers:
+            return "silence"
         if s.anger <= p.ending.satisfied_at_anger and set(p.ending.needs) <= s.heard:
             return "satisfied"
         if b.demands_supervisor and not s.supervisor_asked and (
@@ -170,6 +177,8 @@ class Director:
         why = _because(triggers, soothers).format(**pronouns)
         texts = {
             "hang_up": "{name} has had enough. {why}{She} says so angrily and hangs up.",
+            "last_warning": "{name} is at the end of {his} rope. {why}{She} warns that one more "
+                            "thing like that and {she} is hanging up.",
             "goodbye": "The agent is ending the call. {name} is {feel}; {she} says a short "
                        "goodbye in that mood.",
             "silence": "The agent said nothing. {name}, {feel}, asks if anyone is still there.",

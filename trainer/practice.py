@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from trainer.models import chat_model, parse_spec
 from trainer.personas import Persona
 from trainer.prompts import template_version
 from trainer.session import Call, CallResult, run_call
-from trainer.store import SessionWriter
+from trainer.store import SessionWriter, load_session, update_session_meta
 from trainer.transcript import Mood
 from trainer.voice.base import Listener, Speaker, VoiceStyle
 from trainer.voice.text import KeyboardListener, ScriptListener, TextSpeaker
@@ -80,7 +80,30 @@ def practise(persona: Persona, settings: Settings, speaker: Speaker, listener: L
     call = Call(persona, caller, director, speaker, listener, writer,
                 max_turns=options.max_turns, model_label=settings.model_for("caller"),
                 style_for=style_for, notify=notify)
-    return run_call(call)
+    result = run_call(call)
+    finish_recording(result.session_dir)
+    return result
+
+
+def finish_recording(session_dir: Path) -> None:
+    """For a call with audio: the whole-call WAV, and the measures only the whole call gives
+    (talk-time ratio; per trainee turn the response gap, overlap, loudness vs own median)."""
+    transcript = load_session(session_dir)
+    if not any(t.audio for t in transcript.turns):
+        return
+    from trainer.voice.recording import call_measures, write_call_wav
+
+    call_wav = write_call_wav(transcript.turns, session_dir)
+    measures = call_measures(transcript.turns, session_dir).to_dict()
+    per_turn = measures.pop("turns")
+    transcript.turns = [replace(t, measures={**(t.measures or {}), **per_turn[t.index]})
+                        if t.index in per_turn else t for t in transcript.turns]
+    transcript.meta["audio_measures"] = measures
+    if call_wav is not None:
+        transcript.meta["call_audio"] = str(call_wav.relative_to(session_dir))
+    transcript.save(session_dir / "transcript.json")
+    update_session_meta(session_dir, audio_measures=measures,
+                        call_audio=transcript.meta.get("call_audio"))
 
 
 @dataclass(frozen=True)
@@ -130,20 +153,23 @@ def run_checks(persona: Persona, settings: Settings, with_reply: bool = True,
 StyleFor = Callable[[Persona, Mood], VoiceStyle]
 
 
-def build_io(settings: Settings, *, text: bool, script: Path | None, audio_script: Path | None,
-             notify: Callable[[str], None]) -> tuple[Speaker, Listener, str, StyleFor | None]:
+def build_io(settings: Settings, persona: Persona, *, text: bool, script: Path | None,
+             audio_script: Path | None, notify: Callable[[str], None]
+             ) -> tuple[Speaker, Listener, str, StyleFor | None]:
     """The speaker and listener for a call: text mode, a script, WAV files or the microphone."""
-    if text or (script is not None and audio_script is None and settings.tts_engine == "none"):
+    if text:
         listener: Listener = (ScriptListener.from_file(script, echo=print) if script
                               else KeyboardListener())
-        return TextSpeaker(), listener, "text" if not script else "script", None
+        return TextSpeaker(), listener, "script" if script else "text", None
     from trainer.voice import factory
 
-    speaker = factory.build_speaker(settings, notify)
-    if script is not None:
+    if audio_script is not None:
+        listener, mode = factory.build_listener("wavs", settings, audio_script,
+                                                notify=notify), "audio-script"
+    elif script is not None:
         listener, mode = ScriptListener.from_file(script, echo=print), "script"
-    elif audio_script is not None:
-        listener, mode = factory.build_listener("wavs", settings, audio_script), "audio-script"
     else:
-        listener, mode = factory.build_listener("microphone", settings), "voice"
+        listener = factory.build_listener("microphone", settings, notify=notify)
+        mode = "text" if isinstance(listener, KeyboardListener) else "voice"
+    speaker = factory.build_speaker(settings, notify=notify, engine=persona.voice.engine)
     return speaker, listener, mode, factory.style_for_persona

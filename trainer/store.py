@@ -18,7 +18,7 @@ from typing import Any
 
 from trainer.transcript import Transcript, TranscriptError, Turn, load_transcript
 
-__all__ = ["SessionInfo", "SessionWriter", "find_session", "list_sessions", "load_session"]
+__all__ = ["SessionInfo", "SessionWriter", "find_session", "list_sessions", "load_session", "update_session_meta"]
 
 
 class SessionWriter:
@@ -74,6 +74,14 @@ class SessionInfo:
     id: str
     dir: Path
     meta: dict[str, Any]
+
+
+def update_session_meta(folder: Path, **values: Any) -> None:
+    """Merge values into a finished session's ``session.json``."""
+    meta = {**_read_meta(folder), **values}
+    tmp = folder / "session.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    tmp.replace(folder / "session.json")
 
 
 def _read_meta(folder: Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from trainer.grading.history import add_dispute, history
 from trainer.grading.pipeline import (
     Grading,
     find_persona_info,
+    finish_call,
     grade_session,
     grade_transcript,
     load_grade,
@@ -32,7 +33,7 @@ from trainer.grading.records import Grade
 from trainer.grading.rubric import RubricError
 from trainer.transcript import TranscriptError, load_transcript
 
-__all__ = ["grade_json", "register"]
+__all__ = ["after_call", "grade_json", "register"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ERRORS = (TranscriptError, RubricError, ConfigError, GradingError, OSError)
@@ -167,6 +168,24 @@ def dispute_cmd(
 def _dispute(session_id: str, criterion: str, why: str) -> None:
     d = add_dispute(session_dir(session_id, _settings()), criterion, why)
     typer.echo(f"Dispute recorded: {d.session} {d.criterion} (verdict {d.verdict or 'unscored'})")
+
+
+def after_call(session_id: str, settings: Settings, console: Any = None) -> Grade | None:
+    """Run by the call loop when a call ends: grade, debrief, print the summary (to a rich
+    console if given). Never raises for a grading failure: the call stays saved and the
+    printed line says how to grade it later."""
+    def echo(line: str) -> None:
+        if console is None:
+            typer.echo(line)
+        else:
+            console.print(line, markup=False, highlight=False)
+
+    try:
+        folder = session_dir(session_id, settings)
+    except TranscriptError as exc:
+        echo(str(exc))
+        return None
+    return finish_call(folder, settings, echo=echo)
 
 
 def register(app: typer.Typer) -> None:

@@ -203,6 +203,25 @@ STRONG: dict[str, tuple[re.Pattern[str], Verdict]] = {
         r"arrive|sort|get)|(one )?hundred percent|100 ?%|never (happen|again)|won'?t (ever )?"
         r"happen again|every future|forever)\b"), "fail"),
 }
+_CLEAR = {
+    "empathy": "acknowledges the caller's feelings",
+    "apology": "apologises or owns the fault",
+    "paraphrase": "checks their understanding of the problem",
+    "options": "offers a choice of solutions",
+    "next_steps": "gives a next step with a time",
+    "not_defensive": "gets defensive (blames, argues or hides behind policy)",
+    "honest_promises": "promises what nobody can guarantee",
+}
+_NONE = {
+    "empathy": "No trainee sentence acknowledges a feeling (frustration, worry, upset).",
+    "apology": "No trainee sentence apologises or owns the fault.",
+    "paraphrase": "No trainee sentence restates the problem.",
+    "options": "No trainee sentence offers a choice of solutions.",
+    "next_steps": "No trainee sentence gives a next step with a time.",
+    "not_defensive": "No blaming, arguing or hiding behind policy found.",
+    "honest_promises": "No guarantees or unrealistic promises found.",
+    "stayed_professional": "No sarcasm, rudeness or raised voice found.",
+}
 _NO_PROMISE = _rx(r"\b(can'?t|cannot|can not|won'?t|couldn'?t|unable to) (\w+ )?(promise|guarantee)")
 _CANT = _rx(r"\b(can'?t|cannot|can not|won'?t|not|couldn'?t|unable to)\b[\w\s,']{0,12}$")
 
@@ -436,7 +455,8 @@ def _strong(t: Transcript, criterion: str) -> Finding | None:
             if (m := pattern.search(s)) and not _CANT.search(s[: m.start()])]
     if not hits:
         return None
-    return Finding(criterion, verdict, f"Clear-cut: turn {hits[0].turn}.", tuple(hits[:2]))
+    why = f"Turn {hits[0].turn}: the trainee {_CLEAR[criterion]}."
+    return Finding(criterion, verdict, why, tuple(hits[:2]))
 
 
 def _cued(t: Transcript, criterion: str, kind: str) -> Finding:
@@ -451,9 +471,7 @@ def _cued(t: Transcript, criterion: str, kind: str) -> Finding:
         return Finding(criterion, "fail", "The caller stated a problem; it was never restated.")
     if kind == "presence" and criterion in _MAY_BE_NA:
         return Finding(criterion, None, "No candidate sentence: the model decides fail or n.a.")
-    if kind == "presence":
-        return Finding(criterion, "fail", "No trainee sentence even uses the words this takes.")
-    return Finding(criterion, "pass", "No trainee sentence shows this problem.")
+    return Finding(criterion, "fail" if kind == "presence" else "pass", _NONE[criterion])
 
 
 _DETECTORS: dict[str, Callable[[Transcript], Finding]] = {
