@@ -244,3 +244,14 @@ def test_finish_call_keeps_the_call_when_grading_fails(home: Path,
     assert finish_call(folder, load_settings().settings, echo=lines.append) is None
     assert "unreachable" in lines[0] and "trainer grade s1" in lines[1]
     assert (folder / "transcript.json").exists() and not (folder / "grade.json").exists()
+
+
+def test_after_call_for_the_call_loop(home: Path, fake_model: None) -> None:
+    from rich.console import Console
+
+    folder = make_session(home, sid="call-1")
+    console = Console(record=True, width=200)
+    grade = commands.after_call("call-1", load_settings().settings, console)
+    assert grade is not None and (folder / "grade.json").exists()
+    text = console.export_text()
+    assert text.startswith("Score") and "trainer debrief call-1 --open" in text

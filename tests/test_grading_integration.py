@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +22,12 @@ SUBSET = ("e02-delivery-weak", "e28-supervisor-borderline", "e39-subscription-bo
 
 
 @pytest.fixture(scope="module")
-def grading() -> Grading:
+def grading(embedded_model_path: Path) -> Grading:
     pytest.importorskip("llama_cpp")
     from trainer.models import ModelError
 
-    settings = load_settings().settings
+    # the shared model cache (conftest), not a fresh copy in this test's home
+    settings = load_settings(grader_model=f"local:{embedded_model_path}").settings
     g = Grading.from_settings(settings, repeats=1)
     try:
         g.load_model()
