@@ -1,7 +1,7 @@
 """Grading time for a 12-turn call on the configured grader model (embedded by default), one
 repeat. Goal: ≤ 60 s on 2 CPU cores.
 
-    python bench/grade_bench.py [--transcript eval/transcripts/e25-flight-strong.json] [--warm]
+    python bench/grade_bench.py [--transcript FILE] [--warm] [--model-only]
 
 ``--warm`` loads the model first (not timed), so the figure is grading only; without it the
 one-off model load is included, as in the first grade after starting the app.
@@ -23,7 +23,7 @@ from trainer.config import load_settings  # noqa: E402
 from trainer.grading.pipeline import Grading, grade_transcript  # noqa: E402
 from trainer.transcript import load_transcript  # noqa: E402
 
-DEFAULT = ROOT / "eval" / "transcripts" / "e25-flight-strong.json"
+DEFAULT = ROOT / "eval" / "transcripts" / "e37-bank-strong.json"
 
 
 def main() -> None:
@@ -31,9 +31,12 @@ def main() -> None:
     ap.add_argument("--transcript", type=Path, default=DEFAULT)
     ap.add_argument("--grader", default=None)
     ap.add_argument("--warm", action="store_true", help="load the model before timing")
+    ap.add_argument("--model-only", action="store_true",
+                    help="worst case: the model judges every non-detector criterion")
     args = ap.parse_args()
     settings = load_settings(grader_model=args.grader).settings
     grading = Grading.from_settings(settings, repeats=1, grader=args.grader)
+    grading.clear_cut = not args.model_only
     t = load_transcript(args.transcript)
     if args.warm:
         started = time.monotonic()

@@ -46,12 +46,15 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--grader", default=None, help="grader model spec (default: settings)")
     ap.add_argument("--detectors-only", action="store_true")
+    ap.add_argument("--model-only", action="store_true",
+                    help="ablation: the model judges every non-detector criterion")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "kappa.json")
     args = ap.parse_args()
 
     settings = load_settings(grader_model=args.grader).settings
     grading = (Grading(None, "none", repeats=1) if args.detectors_only
                else Grading.from_settings(settings, repeats=args.repeats, grader=args.grader))
+    grading.clear_cut = not args.model_only
     files = sorted((ROOT / "eval" / "transcripts").glob("*.json"))
     files = files[: args.limit] if args.limit else files
     labels: dict[str, list[str]] = {c: [] for c in CONTRACT_IDS}

@@ -255,3 +255,11 @@ def test_after_call_for_the_call_loop(home: Path, fake_model: None) -> None:
     assert grade is not None and (folder / "grade.json").exists()
     text = console.export_text()
     assert text.startswith("Score") and "trainer debrief call-1 --open" in text
+
+
+def test_ablation_asks_the_model_for_every_non_detector_criterion() -> None:
+    grading = fake_grading()
+    grading.clear_cut = False
+    grade = grade_transcript(load_transcript(EVAL / "e04-billing-hold-consent.json"), grading)
+    by_model = {g.id for g in grade.criteria.values() if g.decided_by == "llm"}
+    assert by_model == {c.id for c in grading.rubric.criteria if c.decided_by != "detector"}

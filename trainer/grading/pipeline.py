@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,8 +41,10 @@ class Grading:
 
     def __init__(self, model: ChatLike | None, model_id: str, *, rubric: Rubric | None = None,
                  prompts: GraderPrompts | None = None, repeats: int = 3,
-                 describe: Callable[[BaseException], str | None] | None = None) -> None:
+                 describe: Callable[[BaseException], str | None] | None = None,
+                 clear_cut: bool = True) -> None:
         self.model = model
+        self.clear_cut = clear_cut  # False: the model judges every non-detector criterion
         self.model_id = model_id
         self.rubric = rubric or load_rubric()
         self.prompts = prompts or load_prompts()
@@ -101,7 +103,10 @@ def grade_transcript(t: Transcript, grading: Grading, *, persona_name: str | Non
     for c in rubric.criteria:
         if progress:
             progress(c.id)
-        grades[c.id] = _grade_one(c, findings.get(c.id), view, grader)
+        finding = findings.get(c.id)
+        if not grading.clear_cut and c.decided_by != "detector" and finding is not None:
+            finding = replace(finding, verdict=None)  # ablation: ask the model anyway
+        grades[c.id] = _grade_one(c, finding, view, grader)
     score = compute_score(grades, rubric.pass_mark if pass_mark is None else pass_mark, focus)
     return Grade(
         transcript_id=t.id, persona=t.persona, caller_name=name, rubric_version=rubric.version,
