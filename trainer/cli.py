@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -69,9 +68,9 @@ def call(
 
     settings = _settings(model=model)
     who = find_persona(persona, settings.persona_dirs())
-    _intro(who)
     speaker, listener, mode, style_for = build_io(settings, who, text=text, script=script,
                                                   audio_script=audio_script, notify=_note)
+    _intro(who)
     try:
         result = practise(who, settings, speaker, listener,
                           CallOptions(max_turns=max_turns, seed=seed, mode=mode), notify=_note,
@@ -141,9 +140,12 @@ def personas_show(persona_id: str) -> None:
 
 
 @personas_app.command("check")
-def personas_check(paths: list[Path] | None = None) -> None:
+def personas_check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: all).")] = None,
+) -> None:
     """Validate persona files; every problem as `file: field: reason`."""
-    files = [f for p in (paths or _settings().persona_dirs()) for f in _yaml_files(p)]
+    folders = paths or [d for d in _settings().persona_dirs() if d.is_dir()]
+    files = [f for p in folders for f in _yaml_files(p)]
     problems = check_files(files)
     for line in problems:
         print(line)
@@ -269,16 +271,7 @@ def main() -> None:
     """Entry point: known errors print one line, never a traceback."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        code = app(standalone_mode=False)  # click returns the exit code instead of raising
-        sys.exit(code if isinstance(code, int) else 0)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (typer.Abort, click.Abort, KeyboardInterrupt):
-        err.print("aborted")
-        sys.exit(130)
+        app()  # usage errors, --help and exit codes are handled by typer (standalone mode)
     except KNOWN_ERRORS as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(1)
