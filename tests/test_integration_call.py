@@ -29,7 +29,7 @@ def _call(tmp_path: Path, home: Path, lines: list[str], seed: int) -> dict:
     script.write_text("\n".join(lines) + "\n")
     out = subprocess.run(
         [sys.executable, "-m", "trainer", "call", "irate-dana", "--text", "--script", str(script),
-         "--seed", str(seed)], capture_output=True, text=True, timeout=600)
+         "--seed", str(seed), "--no-grade"], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     session = list_sessions(home / "sessions")[0]
     return {"meta": json.loads((session.dir / "session.json").read_text()),

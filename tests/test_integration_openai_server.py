@@ -57,7 +57,7 @@ def test_call_through_openai_compatible_server(server: str, tmp_path: Path,
                                                trainer_home: Path) -> None:
     script = tmp_path / "s.txt"
     script.write_text("Calm down, ma'am.\nI'm so sorry, I can refund you or send a new one.\n")
-    out = _run(["call", "irate-dana", "--text", "--script", str(script), "--seed", "1"],
+    out = _run(["call", "irate-dana", "--text", "--script", str(script), "--seed", "1", "--no-grade"],
                {"TRAINER_MODEL": f"openai:qwen-local@{server}"})
     assert out.returncode == 0, out.stderr
     session = list_sessions(trainer_home / "sessions")[0]
@@ -72,7 +72,7 @@ def test_unreachable_endpoint_is_one_line_and_turns_stay(tmp_path: Path,
     script = tmp_path / "s.txt"
     script.write_text("Hello, how can I help?\n")
     dead = f"http://127.0.0.1:{_free_port()}/v1"
-    out = _run(["call", "irate-dana", "--text", "--script", str(script)],
+    out = _run(["call", "irate-dana", "--text", "--script", str(script), "--no-grade"],
                {"TRAINER_MODEL": f"openai:x@{dead}", "TRAINER_RETRIES": "1",
                 "TRAINER_TIMEOUT": "3"})
     assert out.returncode == 1

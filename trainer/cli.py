@@ -62,6 +62,7 @@ def call(
     max_turns: Annotated[int, typer.Option(min=1, help="Stop after this many trainee turns.")] = 20,
     seed: Annotated[int | None, typer.Option(help="Seed for the models and the mood's random swing.")] = None,
     model: Annotated[str | None, typer.Option(help="Model spec for every role (overrides settings).")] = None,
+    grade: Annotated[bool, typer.Option(help="Grade the call and write the debrief when it ends.")] = True,
 ) -> None:
     """Practise a call with a difficult caller. The transcript is saved turn by turn."""
     from trainer.practice import CallOptions, build_io, practise
@@ -86,7 +87,8 @@ def call(
         err.print(f"the {result.turns} turns said so far are saved; grade later with: "
                   f"trainer grade {result.session_id}")
         raise typer.Exit(1)
-    _after_call(result.session_id, settings)
+    if grade:
+        _after_call(result.session_id, settings)
 
 
 def _note(message: str) -> None:
