@@ -46,7 +46,7 @@ def _factory(settings: Any) -> Any:
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    err.print(message, markup=False, highlight=False)
+    typer.echo(message, err=True)
     return typer.Exit(code)
 
 
