@@ -85,7 +85,7 @@ def test_transcript_without_labels_is_an_error(tmp_path: Path) -> None:
 
 
 def test_missing_file() -> None:
-    with pytest.raises(SuiteError, match="nope.yaml: cannot read"):
+    with pytest.raises(SuiteError, match=r"nope\.yaml: cannot read"):
         load_suite("nope")
 
 

@@ -63,6 +63,8 @@ def _summary_rows(s: dict[str, Any]) -> list[list[str]]:
         ["Gwet's AC1 (all verdicts)", _f(s["ac1"])],
         ["flip rate (items × criteria not unanimous)", _pct(s["flip_rate"])],
         ["vote splits", _splits(s["splits"])],
+        [f"model-judged units only ({s['model_units']}): α / AC1 / flip rate",
+         f"{_f(s['model_alpha'])} / {_f(s['model_ac1'])} / {_pct(s['model_flip_rate'])}"],
         ["mean Cohen's κ vs gold", _ci(s["kappa"], s["kappa_ci"])],
         [f"total score ICC(A,1) / ICC(A,{s['icc_k']})",
          f"{_ci(s['icc_single'], s['icc_single_ci'])} / {_f(s['icc_average'])}"],
@@ -193,6 +195,8 @@ def _run_html(run: dict[str, Any]) -> str:
 
 def _cell_html(cell: dict[str, Any]) -> str:
     label = ABBREV.get(cell["majority"], "?")
+    if any(r["decided_by"] == "llm" for r in cell["runs"]):
+        label += "*"  # the model judged it (the rest the detectors decided)
     split = cell["split"] or ""
     inner = (f"<div><b>gold: {_h(cell['gold'] or '—')}</b> · majority: "
              f"{_h(cell['majority'] or '—')} · split {_h(split)}"
@@ -218,7 +222,8 @@ def _html_grader(g: dict[str, Any]) -> str:
              "<h3>Per criterion</h3>", _html_table(*consistency_table(g)),
              "<h3>Transcripts × criteria</h3><p>Green: every run agrees with the gold label; "
              "red: every run agrees, against the gold label; amber: the runs split (darker: "
-             "no clear majority); grey: unscored. Click a cell for every run's quotes.</p>",
+             "no clear majority); grey: unscored. * marks cells the model judged (the detectors "
+             "decided the rest). Click a cell for every run's quotes.</p>",
              _heatmap(g)]
     if g["edits"]:
         parts += ["<h3>Edit tests</h3>",

@@ -145,8 +145,16 @@ def _criterion(cells: Cells, gold: dict[str, dict[str, str]], cid: str, boot: in
 # --- per grader ----------------------------------------------------------------------------------
 
 
-def _pooled(cells: Cells, ids: list[str]) -> list[list[str | None]]:
-    return [cells.runs[i][c] for i in ids for c in cells.criteria]
+def _pooled(cells: Cells, ids: list[str], model_only: bool = False) -> list[list[str | None]]:
+    """Every (item, criterion) unit; ``model_only``: those the model judged in some run (the
+    detector-decided rest is consistent by construction and would flatter the figure)."""
+    return [cells.runs[i][c] for i in ids for c in cells.criteria
+            if not model_only or _by_model(cells, i, c)]
+
+
+def _by_model(cells: Cells, item: str, criterion: str) -> bool:
+    return any(r.grade and criterion in r.grade.criteria
+               and r.grade.criteria[criterion].decided_by == "llm" for r in cells.records[item])
 
 
 def _mean_kappa(cells: Cells, gold: dict[str, dict[str, str]], ids: list[str]) -> float | None:
@@ -247,6 +255,10 @@ def _grader(result: RunResult, spec: str) -> dict[str, Any]:
         "flip_rate": _r(m.flip_rate(_pooled(cells, ids))),
         "flip_rate_ci": _boot(ids, lambda s: m.flip_rate(_pooled(cells, s)), boot, seed),
         "splits": m.vote_splits(_pooled(cells, ids)),
+        "model_units": len(_pooled(cells, ids, True)),
+        "model_alpha": _r(m.krippendorff_alpha(_pooled(cells, ids, True))),
+        "model_ac1": _r(m.gwet_ac1(_pooled(cells, ids, True))),
+        "model_flip_rate": _r(m.flip_rate(_pooled(cells, ids, True))),
         "kappa": _r(_mean_kappa(cells, gold, ids)),
         "kappa_ci": _boot(ids, lambda s: _mean_kappa(cells, gold, s), boot, seed),
         "icc_single": _r(score_icc.single), "icc_average": _r(score_icc.average),
