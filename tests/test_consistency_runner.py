@@ -271,10 +271,12 @@ def test_exit_one_when_a_gate_fails(tmp_path: Path, cli: Callable[..., Any]) -> 
     strict = LOOSE.replace("flip_rate: 1.0", "flip_rate: 0.0")
     (tmp_path / "strict.yaml").write_text(strict)
     result = cli(ScriptedGrader(flippy), str(tmp_path / "strict.yaml"), "--out",
-                 str(tmp_path / "run"), "--repeats", "2")
+                 str(tmp_path / "run"), "--repeats", "2", "--grader", "openai:m@http://h:1/v1")
     assert result.exit_code == 1
     assert "gate failed" in result.output and "flip_rate" in result.output
-    assert json.loads((tmp_path / "run" / "report.json").read_text())["repeats"] == 2
+    report = json.loads((tmp_path / "run" / "report.json").read_text())
+    assert report["repeats"] == 2 and list(report["results"]) == ["openai:m@http://h:1/v1"]
+    assert "[1/" in result.output  # not a terminal: one progress line per grade
 
 
 def test_exit_two_on_a_bad_suite(tmp_path: Path, cli: Callable[..., Any]) -> None:

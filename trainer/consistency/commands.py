@@ -102,8 +102,12 @@ class _Bar:
         self.errors += record.error is not None
         how = "cached" if record.cached else f"{record.seconds:.0f}s"
         tail = f" · {self.errors} errors" if self.errors else ""
-        self.progress.update(self.task, total=total, completed=done,
-                             description=f"{record.item[:34]} run {record.run} ({how}){tail}")
+        line = f"{record.item[:34]} run {record.run} ({how}){tail}"
+        self.progress.update(self.task, total=total, completed=done, description=line)
+        if not err.is_terminal:  # a log file: one line per grade instead of a redrawn bar
+            err.print(f"[{done}/{total}] {record.grader} {line}"
+                      + (f" — {record.error}" if record.error else ""), markup=False,
+                      highlight=False, soft_wrap=True)
 
 
 def _bar() -> _Bar:
