@@ -284,6 +284,10 @@ def test_exit_two_on_a_bad_suite(tmp_path: Path, cli: Callable[..., Any]) -> Non
     result = cli(ScriptedGrader(steady), str(tmp_path / "bad.yaml"))
     assert result.exit_code == 2
     assert "bad.yaml: extra: unknown key" in result.output
+    (tmp_path / "good.yaml").write_text(SUITE)
+    result = cli(ScriptedGrader(steady), str(tmp_path / "good.yaml"), "--grader", "fake")
+    assert result.exit_code == 2
+    assert "command line: graders: [0] model spec 'fake'" in result.output
 
 
 def test_baseline_regressions_fail_the_run(tmp_path: Path, cli: Callable[..., Any]) -> None:

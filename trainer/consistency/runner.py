@@ -25,8 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from trainer.consistency.perturb import Edit, generate_edits
-from trainer.consistency.suite import LoadedSuite, Suite
+from trainer.consistency.suite import LoadedSuite, Suite, SuiteError
 from trainer.grading.pipeline import Grading, grade_transcript
 from trainer.grading.records import Grade
 from trainer.transcript import Transcript, load_transcript
@@ -283,7 +285,14 @@ def _effective(suite: Suite, options: RunOptions) -> Suite:
         update["repeats"] = options.repeats
     if options.concurrency is not None:
         update["concurrency"] = options.concurrency
-    return Suite.model_validate({**suite.model_dump(), **update}) if update else suite
+    if not update:
+        return suite
+    try:
+        return Suite.model_validate({**suite.model_dump(), **update})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise SuiteError(f"command line: {where}: {err['msg'].removeprefix('Value error, ')}") from None
 
 
 def _save_inputs(folder: Path, suite: Suite, items: Sequence[Item]) -> None:
