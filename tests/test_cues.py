@@ -8,6 +8,7 @@ from trainer.cues import detect_cues, is_boundary_warning, is_goodbye
     ("Just relax, okay?", "calm_down"),
     ("Let me put you on hold for a second.", "hold"),
     ("Please hold.", "hold"),
+    ("Can you hold for a moment while I check?", "hold"),
     ("That's not my fault, the courier lost it.", "defensive"),
     ("That's our policy, I'm afraid.", "defensive"),
     ("That's not my problem.", "dismissive"),

@@ -23,6 +23,7 @@ TRIGGER_PATTERNS: dict[str, re.Pattern[str]] = {
                      r"\bchill\b", r"\btake a deep breath\b"),
     "hold": _rx(r"\bput you on hold\b", r"\bplace you on hold\b", r"\b(?:please )?hold on\b",
                 r"\bplease hold\b", r"\bhold (?:the line|please)\b", r"\bone moment\b",
+                r"\b(?:can|could|would) you hold\b", r"\bhold for (?:a|one) (?:moment|minute|sec)",
                 r"\bon hold\b"),
     "defensive": _rx(r"\bnot my fault\b", r"\bnot (?:our|my) (?:fault|responsibility)\b",
                      r"\byou should have\b", r"\byou didn'?t read\b", r"\bthat'?s (?:our|the) policy\b",
