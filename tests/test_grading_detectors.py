@@ -120,7 +120,9 @@ def test_cue_gate_decides_only_when_there_is_no_candidate() -> None:
     found = detect(call("C: It's broken.", "T: Order number?"))
     assert found["empathy"].verdict == "fail"  # no feeling words at all
     assert found["not_defensive"].verdict == "pass"  # no defensive words at all
-    assert found["apology"].verdict is None  # the model decides: fail, or n.a.
+    assert found["apology"].verdict == "fail"  # a complaint, and no apology
+    request = detect(call("C: Can I add my son to my plan?", "T: Of course, here's how."))
+    assert request["apology"].verdict == "na"  # nothing went wrong
     maybe = detect(call("C: It's broken.", "T: I'm sorry you feel that way."))
     assert maybe["apology"].verdict is None
     assert maybe["apology"].candidates[0].quote == "I'm sorry you feel that way."

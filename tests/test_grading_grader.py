@@ -105,6 +105,24 @@ def test_pass_on_a_presence_criterion_needs_the_trainees_words() -> None:
     assert "must quote the trainee" in (out.runs[0].problem or "")
 
 
+@pytest.mark.parametrize(("criterion", "quote", "why"), [
+    ("empathy", "I'm so sorry", "names no feeling"),
+    ("options", "I can send a replacement today", "does not offer an alternative"),
+])
+def test_a_pass_whose_evidence_lacks_the_behaviour_is_rejected(criterion: str, quote: str,
+                                                               why: str) -> None:
+    g, _ = grader([reply("pass", (1 if criterion == "empathy" else 3, quote))] * 3)
+    out = g.grade(TranscriptView.of(CALL), RUBRIC.get(criterion), FINDING)
+    assert out.verdict is None and why in (out.runs[0].problem or "")
+
+
+def test_sorry_you_feel_that_way_is_not_evidence_of_an_apology() -> None:
+    t = call("C: The engineer never came.", "T: I'm sorry you feel that way.")
+    g, _ = grader([reply("pass", (1, "I'm sorry you feel that way."))] * 3)
+    out = g.grade(TranscriptView.of(t), RUBRIC.get("apology"), FINDING)
+    assert out.verdict is None and "not a sincere apology" in (out.runs[0].problem or "")
+
+
 def test_fail_on_a_presence_criterion_needs_no_quote() -> None:
     g, _ = grader([reply("fail", reason="only facts")])
     assert g.grade(TranscriptView.of(CALL), EMPATHY, FINDING).verdict == "fail"
@@ -147,7 +165,7 @@ def test_the_model_is_never_asked_for_more_than_scripted() -> None:
 
 def test_transcript_first_criterion_last_and_the_prefix_is_shared() -> None:
     ev = (1, "that must be really frustrating")
-    g, fake = grader([reply("pass", ev), reply("pass", (3, "send a replacement today"))])
+    g, fake = grader([reply("pass", ev), reply("pass", (3, "send a replacement today or refund you now"))])
     view = TranscriptView.of(CALL)
     g.grade(view, EMPATHY, FINDING)
     g.grade(view, RUBRIC.get("options"), Finding("options", None, "", candidates=(

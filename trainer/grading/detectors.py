@@ -19,6 +19,7 @@ from trainer.transcript import Transcript, Turn
 
 __all__ = [
     "CUES",
+    "PASS_EVIDENCE",
     "AudioSummary",
     "Finding",
     "Hit",
@@ -222,6 +223,22 @@ _NONE = {
     "honest_promises": "No guarantees or unrealistic promises found.",
     "stayed_professional": "No sarcasm, rudeness or raised voice found.",
 }
+# What a quote must show for a pass to stand (the rubric's own minimum, e.g. "a time frame is
+# required"): a pass whose evidence lacks it is rejected and retried, like a quote not found.
+PASS_EVIDENCE: dict[str, tuple[re.Pattern[str], str]] = {
+    "empathy": (_rx(rf"\b({_FEEL}|feels?|imagine|sounds)\b"), "names no feeling"),
+    "apology": (_rx(r"^(?!.*\bsorry,? (that )?(you|if)\b)(?!.*\bsorry,? but\b).*\b(sorry|"
+                    r"apologi\w*|mistake|fault|error|on us)\b"),
+                "is not a sincere apology or admission of fault"),
+    "options": (_rx(r"\b(or|either|options?|alternatively|both|instead)\b"),
+                "does not offer an alternative"),
+    "next_steps": (_TIME_RX := _rx(_TIME), "gives no day, hour or time frame"),
+}
+COMPLAINT = _rx(r"\b(late|delay\w*|wrong|(is|it'?s|was|arrived|came) broken|faulty|fault|charged|twice|missed|cut off|"
+                r"cancel\w*|declined|blocked|down|dropping|overdrawn|lost|waiting|waited|"
+                r"still (not|no|hasn'?t|haven'?t|don'?t)|hasn'?t (arrived|come)|never (arrived|"
+                r"came|turned up)|not working|doesn'?t work|stopped working|burning|refund|"
+                r"without asking|no room|disconnected|third time|again)\b")
 _NO_PROMISE = _rx(r"\b(can'?t|cannot|can not|won'?t|couldn'?t|unable to) (\w+ )?(promise|guarantee)")
 _CANT = _rx(r"\b(can'?t|cannot|can not|won'?t|not|couldn'?t|unable to)\b[\w\s,']{0,12}$")
 
@@ -442,6 +459,11 @@ def _professional(t: Transcript) -> Finding:
 _MAY_BE_NA = {"apology", "paraphrase"}
 
 
+def _complained(t: Transcript) -> bool:
+    """The caller's opening (their first two turns) complains about something."""
+    return any(COMPLAINT.search(x.text) for x in t.by("caller")[:2])
+
+
 def _problem_stated(t: Transcript) -> bool:
     """The caller said enough to state a problem (so paraphrasing it was possible)."""
     return any(len(x.text.split()) >= 8 for x in t.by("caller"))
@@ -469,6 +491,11 @@ def _cued(t: Transcript, criterion: str, kind: str) -> Finding:
         return Finding(criterion, None, "Candidate trainee sentences found.", candidates=cands[:6])
     if criterion == "paraphrase" and _problem_stated(t):
         return Finding(criterion, "fail", "The caller stated a problem; it was never restated.")
+    if criterion == "apology":
+        if _complained(t):
+            return Finding(criterion, "fail", "The caller complained, and no trainee sentence "
+                                              "apologises or owns the fault.")
+        return Finding(criterion, "na", "The caller raised no complaint: nothing to apologise for.")
     if kind == "presence" and criterion in _MAY_BE_NA:
         return Finding(criterion, None, "No candidate sentence: the model decides fail or n.a.")
     return Finding(criterion, "fail" if kind == "presence" else "pass", _NONE[criterion])

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from trainer.grading.detectors import Finding, redact_injection
+from trainer.grading.detectors import PASS_EVIDENCE, Finding, redact_injection
 from trainer.grading.records import CriterionGrade, Quote, Run, Verdict
 from trainer.grading.rubric import Criterion, GraderPrompts
 from trainer.transcript import Transcript
@@ -248,8 +248,12 @@ def _verify(view: TranscriptView, reply: _Reply) -> tuple[list[Quote], str | Non
 def _evidence_rule(criterion: Criterion, verdict: Verdict, quotes: list[Quote]) -> str | None:
     """A pass on a presence criterion (or a fail on an absence one) must quote the trainee."""
     needs = "pass" if criterion.kind == "presence" else "fail"
-    if verdict == needs and not any(q.speaker == "trainee" for q in quotes):
+    own = [q for q in quotes if q.speaker == "trainee"]
+    if verdict == needs and not own:
         return f"a '{verdict}' for {criterion.id} must quote the trainee's own words"
+    shows = PASS_EVIDENCE.get(criterion.id)
+    if verdict == "pass" and shows and not any(shows[0].search(q.quote) for q in own):
+        return f'a pass needs evidence, but "{own[0].quote}" {shows[1]}'
     return None
 
 
