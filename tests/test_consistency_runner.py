@@ -152,6 +152,24 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path: Path) -> None:
     assert not again.asks  # nothing left to do
 
 
+def test_cached_only_reports_what_is_done_and_grades_nothing(tmp_path: Path) -> None:
+    calls = {"n": 0}
+
+    def dies(ask: Ask) -> str:
+        calls["n"] += 1
+        if calls["n"] > 4:
+            raise KeyboardInterrupt
+        return steady(ask)
+
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path, ScriptedGrader(dies))
+    idle = ScriptedGrader(steady)
+    result = run(tmp_path, idle, cached_only=True)
+    assert not idle.asks and 0 < len(result.records) < 3 * len(result.items)
+    report = build_report(result)
+    assert report["results"]["local"]["summary"]["grades"] == len(result.records)
+
+
 def test_failing_items_are_errors_and_the_rest_is_measured(tmp_path: Path) -> None:
     def broken(ask: Ask) -> str:
         if "Nina" in ask.prompt:  # e39 (and its edits) always fails

@@ -63,6 +63,9 @@ def run_cmd(
                                              "default <home>/eval-runs/<suite>-<time>")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Grade again even if cached")]
     = False,
+    cached_only: Annotated[bool, typer.Option(
+        "--cached-only", help="Grade nothing: report on the runs already cached (e.g. while a "
+        "long run is still going)")] = False,
 ) -> None:
     """Grade every transcript N times with every grader; report consistency; gate."""
     try:
@@ -70,7 +73,8 @@ def run_cmd(
     except SuiteError as exc:
         raise _fail(str(exc), 2) from None
     settings = _settings()
-    options = RunOptions(tuple(grader or ()), repeats, concurrency, out, not no_cache)
+    options = RunOptions(tuple(grader or ()), repeats, concurrency, out, not no_cache,
+                         cached_only)
     try:
         with _bar() as bar:
             report, paths = evaluate(loaded, _factory(settings), home=settings.home,

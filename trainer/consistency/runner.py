@@ -126,6 +126,7 @@ class RunOptions:
     concurrency: int | None = None
     out: Path | None = None
     use_cache: bool = True
+    cached_only: bool = False  # report on what is already graded; grade nothing
 
 
 @dataclass(frozen=True)
@@ -322,22 +323,25 @@ def run_suite(loaded: LoadedSuite, factory: GraderFactory, *, home: Path,
     graders = tuple(_info(spec, g) for spec, g in bases.items())
     jobs = _jobs(graders, items, suite.repeats)
     cache = Cache(home / "eval-cache")
-    records = _execute(jobs, bases, cache, folder, suite.concurrency, options.use_cache, progress)
+    records = _execute(jobs, bases, cache, folder, suite.concurrency, options, progress)
     return RunResult(suite, folder, graders, tuple(items), tuple(records),
                      round(time.monotonic() - started, 1), started_at, tuple(skipped))
 
 
 def _execute(jobs: list[Job], bases: dict[str, Grading], cache: Cache, folder: Path,
-             concurrency: int, use_cache: bool, progress: Progress | None) -> list[RunRecord]:
+             concurrency: int, options: RunOptions,
+             progress: Progress | None) -> list[RunRecord]:
     done: dict[str, RunRecord] = {}
     todo: list[Job] = []
     for job in jobs:
-        hit = cache.get(job.key) if use_cache else None
+        hit = cache.get(job.key) if options.use_cache else None
         if hit is not None:
             done[job.key] = _keep(hit, job, folder)
             _report(progress, done[job.key], len(done), len(jobs))
         else:
             todo.append(job)
+    if options.cached_only:
+        return [done[job.key] for job in jobs if job.key in done]
     _load_models({job.grader.spec for job in todo}, bases)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool:
         pending: set[Future[RunRecord]] = set()
