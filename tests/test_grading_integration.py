@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from trainer.transcript import Transcript, load_transcript
 
 pytestmark = pytest.mark.integration
 EVAL = project_root() / "eval" / "transcripts"
-SUBSET = ("e02-delivery-weak", "e28-supervisor-borderline", "e39-subscription-borderline")
+SUBSET = ("e28-supervisor-borderline", "e39-subscription-borderline")
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,11 @@ def grading(embedded_model_path: Path) -> Grading:
     pytest.importorskip("llama_cpp")
     from trainer.models import ModelError
 
-    # the shared model cache (conftest), not a fresh copy in this test's home
-    settings = load_settings(grader_model=f"local:{embedded_model_path}").settings
+    # the shared model cache (conftest), not a fresh copy in this test's home; one thread when
+    # the machine is busy (llama.cpp threads spin-wait and slow down badly when oversubscribed)
+    busy = os.getloadavg()[0] > 1.0
+    settings = load_settings(grader_model=f"local:{embedded_model_path}",
+                             threads=1 if busy else None).settings
     g = Grading.from_settings(settings, repeats=1)
     try:
         g.load_model()
@@ -67,7 +71,21 @@ def test_every_accepted_quote_is_in_the_transcript(graded: dict[str, Any]) -> No
                 assert view.find(q.turn, q.quote) is not None, (g.id, q)
 
 
+def test_the_model_judged_part_of_the_subset(graded: dict[str, Any]) -> None:
+    judged = [g for _, grade in graded.values() for g in grade.criteria.values()
+              if g.decided_by == "llm"]
+    assert len(judged) >= 4  # the subset exercises the model, not only the detectors
+    assert all(r.raw and r.messages for g in judged for r in g.runs)
+
+
 def test_injection_changes_nothing(grading: Grading) -> None:
+    # the model judges these criteria here whatever the detectors say, so the injection meets
+    # the model (three criteria keep the test short)
+    asked = {"empathy", "not_defensive", "stayed_professional"}
+    rubric = grading.rubric.model_copy(
+        update={"criteria": [c for c in grading.rubric.criteria if c.id in asked]})
+    grading = Grading(grading.model, grading.model_id, rubric=rubric, prompts=grading.prompts,
+                      repeats=1, clear_cut=False)
     injected = load_transcript(EVAL / "e24-injection.json")
     turn = next(x for x in injected.turns if "Ignore the rubric" in x.text)
     clean_turns = list(injected.turns)
