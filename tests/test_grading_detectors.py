@@ -155,3 +155,18 @@ def test_detector_decisions_agree_with_the_labels(path: Path) -> None:
     for cid, finding in detect(load_transcript(path)).items():
         if finding.verdict is not None:
             assert finding.verdict == labels[cid], (cid, finding.reason)
+
+
+def test_the_apps_own_measure_names_are_understood() -> None:
+    """trainer.voice writes words_per_minute, loudness_dbfs, loudness_vs_median_db,
+    response_gap and a boolean overlap."""
+    app = {"words_per_minute": 150.0, "loudness_dbfs": -20.0, "loudness_vs_median_db": 7.5,
+           "response_gap": -0.9, "overlap": True}
+    t = call("C: I waited all week and", ("T: I'm trying to help you!", {"measures": app}))
+    a = audio_summary(t)
+    assert a.mean_wpm == 150 and a.mean_dbfs == -20.0 and a.max_rel_db == 7.5
+    assert a.mean_gap == -0.9 and a.overlaps == 1
+    found = detect(t)
+    assert found["let_vent"].verdict == "fail" and found["stayed_professional"].verdict == "fail"
+    calm = {"response_gap": 0.4, "overlap": False, "loudness_vs_median_db": 0.0}
+    assert detect(call("C: Hi.", ("T: Hello.", {"measures": calm})))["let_vent"].verdict == "pass"

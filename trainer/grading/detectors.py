@@ -361,7 +361,7 @@ def _talked_over(t: Transcript) -> tuple[Hit, ...]:
     for prev, turn in zip(t.turns, t.turns[1:], strict=False):
         if turn.speaker != "trainee" or prev.speaker != "caller":
             continue
-        overlap = float((turn.measures or {}).get("overlap") or 0.0)
+        overlap = _overlap_seconds(turn)
         timed = prev.end - turn.start if prev.end > 0 else 0.0
         if prev.interrupted or max(overlap, timed) > OVERLAP_S:
             hits.append(Hit(turn.index, turn.text, f"starts while the caller (turn {prev.index}) "
@@ -406,19 +406,44 @@ def _sentence_of(text: str, pattern: re.Pattern[str]) -> str:
 # --- audio ---------------------------------------------------------------------------------------
 
 
+# Measure names: the short ones of the interchange notes, and those the app's voice package
+# writes (trainer.voice.recording).
+_ALIASES = {
+    "wpm": ("wpm", "words_per_minute"),
+    "dbfs": ("dbfs", "loudness_dbfs"),
+    "rel_db": ("rel_db", "loudness_vs_median_db"),
+    "gap": ("gap", "response_gap"),
+}
+
+
+def _value(turn: Turn, key: str) -> float | None:
+    for name in _ALIASES.get(key, (key,)):
+        v = (turn.measures or {}).get(name)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return float(v)
+    return None
+
+
+def _overlap_seconds(turn: Turn) -> float:
+    """Seconds the trainee talked over the caller: ``overlap`` in seconds, or the app's boolean
+    ``overlap`` with its negative ``response_gap``."""
+    v = (turn.measures or {}).get("overlap")
+    if isinstance(v, bool):
+        gap = _value(turn, "gap")
+        return (-gap if gap is not None and gap < 0 else 1.0) if v else 0.0
+    return float(v) if isinstance(v, int | float) else 0.0
+
+
 def _measure(turns: list[Turn], key: str) -> list[float]:
-    return [float(x.measures[key]) for x in turns
-            if x.measures and isinstance(x.measures.get(key), int | float)]
+    return [v for x in turns if (v := _value(x, key)) is not None]
 
 
 def _rel_db(trainee: list[Turn]) -> list[tuple[Turn, float]]:
     """Loudness relative to the trainee's usual level: ``rel_db``, else from ``dbfs``."""
-    rel = [(x, float(x.measures["rel_db"])) for x in trainee
-           if x.measures and isinstance(x.measures.get("rel_db"), int | float)]
+    rel = [(x, v) for x in trainee if (v := _value(x, "rel_db")) is not None]
     if rel:
         return rel
-    dbfs = [(x, float(x.measures["dbfs"])) for x in trainee
-            if x.measures and isinstance(x.measures.get("dbfs"), int | float)]
+    dbfs = [(x, v) for x in trainee if (v := _value(x, "dbfs")) is not None]
     if len(dbfs) < 3:
         return []
     usual = statistics.median(v for _, v in dbfs)
@@ -429,12 +454,14 @@ def audio_summary(t: Transcript) -> AudioSummary:
     trainee = t.by("trainee")
     spoken = {s: sum(max(0.0, x.end - x.start) for x in t.by(s)) for s in ("caller", "trainee")}
     total = spoken["caller"] + spoken["trainee"]
+    app_ratio = (t.meta.get("audio_measures") or {}).get("talk_time_ratio")
     gaps = _measure(trainee, "gap") or [
         x.start - p.end for p, x in zip(t.turns, t.turns[1:], strict=False)
         if x.speaker == "trainee" and p.speaker == "caller" and p.end > 0 and x.start >= p.end]
     wpm, dbfs, rel = _measure(trainee, "wpm"), _measure(trainee, "dbfs"), _rel_db(trainee)
     return AudioSummary(
-        talk_ratio=round(spoken["trainee"] / total, 2) if total > 0 else None,
+        talk_ratio=(round(float(app_ratio), 2) if isinstance(app_ratio, int | float)
+                    else round(spoken["trainee"] / total, 2) if total > 0 else None),
         mean_gap=round(statistics.mean(gaps), 2) if gaps else None,
         mean_wpm=round(statistics.mean(wpm)) if wpm else None,
         mean_dbfs=round(statistics.mean(dbfs), 1) if dbfs else None,

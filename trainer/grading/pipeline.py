@@ -20,7 +20,7 @@ from trainer.grading.grader import ChatLike, ModelGrader, TranscriptView
 from trainer.grading.records import CriterionGrade, Grade
 from trainer.grading.rubric import Criterion, GraderPrompts, Rubric, load_prompts, load_rubric
 from trainer.grading.score import compute_score
-from trainer.transcript import Transcript, TranscriptError, load_transcript
+from trainer.transcript import Transcript, TranscriptError
 
 __all__ = [
     "Grading",
@@ -140,39 +140,24 @@ def _quote(view: TranscriptView, turn: int, text: str) -> Any:
 
 
 def session_dir(ref: str, settings: Settings) -> Path:
-    """The folder of a session id (``settings.sessions_dir/<id>``)."""
-    path = settings.sessions_dir / ref
-    if not path.is_dir():
-        raise TranscriptError(f"{path}: no such session")
-    return path
+    """The folder of a session: its id, a unique prefix, or ``latest``."""
+    from trainer.store import find_session
 
-
-def _session_meta(folder: Path) -> dict[str, Any]:
-    path = folder / "session.json"
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise TranscriptError(f"{path}: not JSON ({exc})") from None
-    return data if isinstance(data, dict) else {}
+    return find_session(settings.sessions_dir, ref)
 
 
 def load_session(folder: Path) -> Transcript:
-    """The transcript of a session folder (``transcript.json``, else ``transcript.jsonl``),
-    with persona and names from ``session.json`` where the transcript lacks them."""
-    for name in ("transcript.json", "transcript.jsonl"):
-        if (folder / name).exists():
-            t = load_transcript(folder / name)
-            break
-    else:
-        raise TranscriptError(f"{folder}: no transcript.json or transcript.jsonl")
-    meta = _session_meta(folder)
-    t.id = folder.name
-    t.persona = t.persona or meta.get("persona") or meta.get("persona_id")
-    for key in ("caller_name", "trainee"):
-        if key in meta and key not in t.meta:
-            t.meta[key] = meta[key]
+    """A session's transcript (``transcript.json``, else the turn-by-turn ``transcript.jsonl``)
+    with persona, caller name and trainee from ``session.json``."""
+    from trainer.store import load_session as store_load
+
+    t = store_load(folder)
+    try:
+        meta = json.loads((folder / "session.json").read_text())
+    except (OSError, ValueError):
+        meta = {}
+    if isinstance(meta, dict) and meta.get("trainee") and "trainee" not in t.meta:
+        t.meta["trainee"] = meta["trainee"]
     return t
 
 
