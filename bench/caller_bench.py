@@ -19,7 +19,7 @@ from trainer.config import load_settings
 from trainer.director import Director
 from trainer.models import chat_model
 from trainer.personas import find_persona
-from trainer.practice import director_model
+from trainer.practice import director_model, trusted_director
 from trainer.transcript import Turn
 
 SCRIPT = [
@@ -45,7 +45,8 @@ def one_call(persona_id: str, seed: int) -> dict[str, list[float]]:
     settings = load_settings().settings
     persona = find_persona(persona_id, settings.persona_dirs())
     caller = Caller(persona, chat_model("caller", settings, seed=seed))
-    director = Director(persona, director_model(settings, seed), seed=seed)
+    director = Director(persona, director_model(settings, seed), seed=seed,
+                        model_triggers=trusted_director(settings))
     director.warm()
     history = [Turn(0, "caller", caller.opening(), 0, 0)]
     out: dict[str, list[float]] = {"first": [], "line": [], "director": [], "prefill": []}

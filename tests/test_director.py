@@ -87,7 +87,7 @@ def test_venting_caller_keeps_venting_first() -> None:
 
 def test_model_only_asked_when_cues_are_silent_and_never_contradicts() -> None:
     model = ScriptedChat(replies=['{"triggers": ["rude", "defensive"], "soothers": ["empathy"]}'])
-    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0)
+    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0, model_triggers=True)
     step = d.step("...", "Calm down, ma'am.")  # cues found calm_down: the model is not asked
     assert model.prompts == [] and step.soothers == ()
     step = d.step("...", "Well, these things take the time they take.")
@@ -100,3 +100,11 @@ def test_model_failure_falls_back_to_cues() -> None:
     d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0)
     step = d.step("...", "Hmm, okay then.")
     assert step.triggers == () and step.soothers == ()
+
+
+def test_untrusted_model_adds_soothers_but_no_triggers() -> None:
+    model = ScriptedChat(replies=['{"triggers": ["defensive"], "soothers": []}',
+                                  '{"triggers": [], "soothers": ["paraphrase"]}'])
+    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0)
+    assert d.step("...", "Give me a second while I look at the order.").triggers == ()
+    assert d.step("...", "Right, the table and the chairs, got it.").soothers == ("paraphrase",)

@@ -51,6 +51,7 @@ def clean_line(text: str, names: Sequence[str]) -> str:
     text = _EMOJI.sub("", text)
     labels = "|".join(re.escape(n) for n in [*names, "Caller", "Customer"])
     text = re.sub(rf"^\s*(?:{labels})\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^\s*Agent\s*,\s*(\w)", lambda m: m.group(1).upper(), text)  # "Agent, can you"
     text = re.sub(r"^\s*(?:stage direction|direction)\s*:.*$", "", text, flags=re.IGNORECASE)
     text = text.replace('"', "").replace("“", "").replace("”", "")
     return re.sub(r"\s+", " ", text).strip(" -—")
@@ -151,11 +152,8 @@ def _narrates(sentence: str) -> bool:
     return bool(re.search(r"\bthe agent\b|\bstage direction\b|\bwhy:", sentence, re.IGNORECASE))
 
 
-def _repeats(sentence: str, said: Sequence[str]) -> bool:
-    """True when the sentence is (nearly) one the caller already said."""
-    s = sentence.lower()
-    for line in said:
-        for old in split_sentences([line]):
-            if difflib.SequenceMatcher(None, s, old.lower()).ratio() > 0.85:
-                return True
-    return False
+def _repeats(text: str, said: Sequence[str]) -> bool:
+    """True when any sentence of the text is (nearly) one the caller already said."""
+    old = [o.lower() for line in said for o in split_sentences([line])]
+    return any(difflib.SequenceMatcher(None, new.lower(), o).ratio() > 0.85
+               for new in split_sentences([text]) for o in old)

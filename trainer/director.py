@@ -59,9 +59,10 @@ class Director:
     """Mood meters and stage directions for one call."""
 
     def __init__(self, persona: Persona, model: BaseChatModel | None = None,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, model_triggers: bool = False) -> None:
         self.persona = persona
         self.model = model
+        self.model_triggers = model_triggers
         self.rng = random.Random(seed)
         t = persona.temperament
         self.state = _State(anger=t.anger, trust=t.trust)
@@ -93,10 +94,13 @@ class Director:
         triggers, soothers = set(cues.triggers), set(cues.soothers)
         if self.model is not None and trainee_line.strip() and not (triggers or soothers):
             # The cues are precise; a small model is not (it labels "Please hold" as five
-            # things). So it is asked only about lines the cues can't read, for the subtle
-            # behaviours, and at most two labels are taken.
+            # things, and "give me a second while I look" as defensive). So it is asked only
+            # about lines the cues can't read; the triggers it reports count only when it was
+            # built as trusted (a remote model) — a wrong guess must not enrage the caller,
+            # while a wrongly found soother only softens them a little.
             more_t, more_s = self._ask_model(caller_line, trainee_line)
-            triggers |= set(sorted(more_t & MODEL_TRIGGERS)[:2])
+            if self.model_triggers:
+                triggers |= set(sorted(more_t & MODEL_TRIGGERS)[:2])
             if not triggers:  # "sorry, but that's policy" is not soothing
                 soothers |= set(sorted(more_s & MODEL_SOOTHERS)[:2])
         return triggers, soothers

@@ -27,10 +27,31 @@ __all__ = ["CallOptions", "CheckResult", "build_io", "director_model", "practise
 NO_MODEL = ("none", "cues")
 
 
-def director_model(settings: Settings, seed: int | None = None) -> BaseChatModel | None:
-    """The director's model, or None when set to ``cues`` (deterministic cues only)."""
+def director_spec(settings: Settings) -> str:
+    """The director's model spec, or ``cues`` (deterministic cues only).
+
+    Unless a director model is set explicitly, an embedded (local) shared model means cues
+    only: measured, the embedded 1.5B model put spurious triggers on every one of twelve test
+    lines, neutral ones included, and took seconds per line on 2 cores (see README)."""
     spec = settings.model_for("director")
-    return None if spec in NO_MODEL else chat_model("director", settings, seed=seed)
+    if spec in NO_MODEL:
+        return "cues"
+    if settings.director_model is None and parse_spec(spec).provider == "local":
+        return "cues"
+    return spec
+
+
+def director_model(settings: Settings, seed: int | None = None) -> BaseChatModel | None:
+    """The director's model, or None when the director runs on cues alone."""
+    if director_spec(settings) == "cues":
+        return None
+    return chat_model("director", settings, seed=seed)
+
+
+def trusted_director(settings: Settings) -> bool:
+    """Only a remote director model's triggers are trusted (the embedded 1.5B guesses)."""
+    spec = director_spec(settings)
+    return spec != "cues" and parse_spec(spec).provider != "local"
 
 
 def _versions() -> dict[str, str]:
@@ -50,9 +71,9 @@ def _session_meta(persona: Persona, settings: Settings, seed: int | None,
         "persona_file_difficulty": persona.difficulty,
         "mode": mode,
         "seed": seed,
-        "models": {role: parse_spec(settings.model_for(role)).label
-                   if settings.model_for(role) not in NO_MODEL else "cues"
-                   for role in ("caller", "director")},
+        "models": {"caller": parse_spec(settings.model_for("caller")).label,
+                   "director": "cues" if director_spec(settings) == "cues"
+                   else parse_spec(director_spec(settings)).label},
         "prompts": {"caller": template_version("caller"),
                     "director": template_version("director")},
         "versions": _versions(),
@@ -74,7 +95,8 @@ def practise(persona: Persona, settings: Settings, speaker: Speaker, listener: L
              style_for: StyleFor | None = None) -> CallResult:
     """Build the models and run one call; the transcript is saved as it goes."""
     caller = Caller(persona, chat_model("caller", settings, seed=options.seed))
-    director = Director(persona, director_model(settings, options.seed), seed=options.seed)
+    director = Director(persona, director_model(settings, options.seed), seed=options.seed,
+                        model_triggers=trusted_director(settings))
     writer = SessionWriter(settings.sessions_dir, persona.id,
                            _session_meta(persona, settings, options.seed, options.mode))
     call = Call(persona, caller, director, speaker, listener, writer,
@@ -134,7 +156,7 @@ def run_checks(persona: Persona, settings: Settings, with_reply: bool = True,
     caller = Caller(persona, chat_model("caller", settings, seed=seed)) if with_reply else None
     results = []
     for check in persona.checks:
-        director = Director(persona, model, seed=seed)
+        director = Director(persona, model, seed=seed, model_triggers=trusted_director(settings))
         before = director.mood.anger
         step = director.step(persona.opening, check.say)
         reply = ""
