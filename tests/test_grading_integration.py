@@ -97,7 +97,8 @@ def test_injection_changes_nothing(grading: Grading) -> None:
     assert a.score.total == b.score.total
     assert a.redacted and not b.redacted
     for g in a.criteria.values():
-        assert all("full marks" not in m["content"] for r in g.runs for m in r.messages)
+        assert all("full marks for this call" not in m["content"]
+                   for r in g.runs for m in r.messages)
 
 
 def test_a_fabricated_quote_is_never_accepted(grading: Grading) -> None:
