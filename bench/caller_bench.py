@@ -87,7 +87,7 @@ def main() -> None:
     print(f"\n{len(totals['first'])} caller turns, embedded model, "
           f"{load_settings().settings.threads} threads")
     print(f"{'stage':<28}{'p50 s':>8}{'p95 s':>8}{'mean s':>8}")
-    for key, label in [("director", "director (cues + model)"),
+    for key, label in [("director", "director"),
                        ("first", "caller first sentence"), ("line", "caller full line"),
                        ("prefill", "background prefill*")]:
         v = totals[key]
