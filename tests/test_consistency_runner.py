@@ -235,6 +235,10 @@ def test_several_graders_are_compared(tmp_path: Path) -> None:
     assert set(report["results"]) == {"local", "openai:m@http://x:1/v1"}
     between = report["between_graders"]
     assert between and between["pairs"][0]["n"] > 0 and "apology" in between["criteria"]
+    from trainer.consistency.render import to_html, to_markdown
+
+    assert "Agreement between graders" in to_html(report)
+    assert "Agreement between graders" in to_markdown(report)
 
 
 def test_run_model_uses_the_graders_seed_and_temperature_for_run_r() -> None:

@@ -251,6 +251,13 @@ def to_html(report: dict[str, Any]) -> str:
                              [[r["grader"], r["metric"], _f(r["baseline"], 3), _f(r["value"], 3)]
                               for r in report["regressions"]])]
     body += [_html_grader(g) for g in report["results"].values()]
+    between = report.get("between_graders")
+    if between:
+        body += [f"<h2>Agreement between graders</h2><p>Krippendorff's α over every majority "
+                 f"verdict: {_f(between['alpha'])}</p>",
+                 _html_table(["grader A", "grader B", "κ", "n"],
+                             [[p["a"], p["b"], _f(p["kappa"]), str(p["n"])]
+                              for p in between["pairs"]])]
     return ("<!doctype html><html><head><meta charset=utf-8><title>Grading consistency: "
             f"{_h(report['suite'])}</title><style>{_CSS}</style></head><body>"
             + "\n".join(body) + "</body></html>\n")
