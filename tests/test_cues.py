@@ -43,5 +43,6 @@ def test_neutral_lines_have_no_cues(line: str) -> None:
 
 def test_goodbye_and_boundary() -> None:
     assert is_goodbye("Thanks for calling, have a great day.")
+    assert not is_goodbye("Hello, thanks for calling. Can I have your order number?")
     assert not is_goodbye("Let me look into that.")
     assert is_boundary_warning("If you continue to swear, I will end this call.")

@@ -85,7 +85,7 @@ def test_turn_limit(tmp_path: Path) -> None:
     assert run_call(call).ended_by == "turn_limit"
 
 
-@pytest.mark.parametrize("line", ["Okay, goodbye.", "Thanks for calling, have a nice day."])
+@pytest.mark.parametrize("line", ["Okay, goodbye.", "Thanks, have a nice day."])
 def test_caller_accepts_goodbye_and_call_ends(tmp_path: Path, line: str) -> None:
     call = _call(tmp_path, ["Fine. Bye."], ScriptListener([line, "never read"]))
     assert run_call(call).ended_by == "caller_goodbye"

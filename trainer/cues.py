@@ -69,9 +69,9 @@ SOOTHER_PATTERNS: dict[str, re.Pattern[str]] = {
                       r"\bnext step\b"),
 }
 
+# "Thanks for calling" opens calls as often as it closes them, so it is not a goodbye.
 GOODBYE = _rx(r"\bgood ?bye\b", r"\bbye\b", r"\bhave a (?:nice|good|great|lovely) "
-              r"(?:day|evening|afternoon|night|weekend)\b", r"\bthanks? (?:you )?for calling\b",
-              r"\btake care\b")
+              r"(?:day|evening|afternoon|night|weekend)\b", r"\btake care\b")
 BOUNDARY = _rx(r"\bif you continue\b", r"\b(?:will|have to|going to) (?:end|disconnect|terminate) "
                r"(?:this|the) call\b", r"\bi won'?t (?:accept|tolerate)\b",
                r"\b(?:that|this) language\b", r"\bplease don'?t (?:swear|speak to me like)\b")
