@@ -14,6 +14,8 @@ import argparse
 import statistics
 import time
 
+from stats import pct
+
 from trainer.caller import Caller
 from trainer.config import load_settings
 from trainer.director import Director
@@ -32,13 +34,6 @@ SCRIPT = [
     "Which would you prefer?",
     "I'll book it now, and you'll get a confirmation email within one hour.",
 ]
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def one_call(persona_id: str, seed: int) -> dict[str, list[float]]:

@@ -21,6 +21,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from stats import pct
+
 from trainer.config import load_settings
 from trainer.personas import find_persona
 from trainer.practice import CallOptions, practise
@@ -35,13 +37,6 @@ LINES = [
     "Which one would you prefer?",
     "I will book it now, and you will get an email within one hour.",
 ]
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def make_wavs(folder: Path) -> Path:
