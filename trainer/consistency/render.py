@@ -86,7 +86,7 @@ def _gate_rows(report: dict[str, Any]) -> list[list[str]]:
 
 
 def _edit_rows(edits: list[dict[str, Any]]) -> list[list[str]]:
-    mark = {True: "pass", False: "**FAIL**", None: "error"}
+    mark = {True: "pass", False: "**FAIL**", None: "not graded"}
     rows = []
     for e in edits:
         want = f"{e['target']} → {e['expect']}" if e["target"] else "no change"
