@@ -50,7 +50,9 @@ def one_call(persona_id: str, wavs: Path, seed: int) -> list[dict[str, float]]:
     settings = load_settings(tts_engine="pyttsx3").settings
     persona = find_persona(persona_id, settings.persona_dirs())
     speaker = factory.build_speaker(settings, write=lambda _s: None, engine="default")
-    listener = factory.build_listener("wavs", settings, wavs, echo=None, realtime=False)
+    # realtime: each WAV takes its own length to "say", as a person would, so the caller
+    # reads the call so far into its cache meanwhile, as in a live call.
+    listener = factory.build_listener("wavs", settings, wavs, echo=None, realtime=True)
     try:
         result = practise(persona, settings, speaker, listener,
                           CallOptions(max_turns=len(LINES), seed=seed, mode="bench"))
