@@ -16,6 +16,8 @@ from pydantic import (
     model_validator,
 )
 
+from trainer.validation import error_lines
+
 __all__ = [
     "CRITERIA",
     "SOOTHERS",
@@ -168,18 +170,6 @@ def _strings(value: object, path: str = "") -> Iterable[tuple[str, str]]:
             yield from _strings(v, f"{path}[{i}]")
 
 
-def _format_error(path: Path, err: ValidationError) -> list[str]:
-    lines = []
-    for e in err.errors():
-        field = ".".join(str(p) for p in e["loc"])
-        reason = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
-        reason = reason.removeprefix("Value error, ")
-        if not field:  # whole-model checks put the field in the message: "path: reason"
-            field, _, reason = reason.partition(": ")
-        lines.append(f"{path}: {field}: {reason}")
-    return lines
-
-
 def _parse(path: Path) -> Persona:
     try:
         data = yaml.safe_load(path.read_text())
@@ -194,7 +184,7 @@ def _parse(path: Path) -> Persona:
     try:
         persona = Persona.model_validate(data)
     except ValidationError as exc:
-        raise PersonaError("\n".join(_format_error(path, exc))) from None
+        raise PersonaError("\n".join(error_lines(path, exc))) from None
     if persona.id != path.stem:
         raise PersonaError(f"{path}: id: '{persona.id}' must match the file name '{path.stem}'")
     return persona

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from trainer.config import project_root
+from trainer.validation import error_line
 
 __all__ = [
     "EDIT_KINDS",
@@ -120,13 +121,6 @@ class LoadedSuite:
     items: tuple[GoldItem, ...]
 
 
-def _format(path: Path | str, exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "suite"
-    reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-    return f"{path}: {field}: {reason.removeprefix('Value error, ')}"
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text())
@@ -179,6 +173,6 @@ def load_suite(ref: str | Path, *, transcripts: Path | None = None) -> LoadedSui
     try:
         suite = Suite.model_validate(data)
     except ValidationError as exc:
-        raise SuiteError(_format(path, exc)) from None
+        raise SuiteError(error_line(path, exc.errors()[0], top="suite")) from None
     items = resolve_transcripts(suite.transcripts, transcripts or transcripts_dir(), str(path))
     return LoadedSuite(suite, path, items)

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from trainer.config import project_root
+from trainer.validation import error_line
 
 __all__ = [
     "CONTRACT_IDS",
@@ -133,16 +134,6 @@ class GraderPrompts(_Strict):
             raise RubricError(f"grader prompt: {part}: missing value for ${exc.args[0]}") from None
 
 
-def _format(path: Path, exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"])
-    reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-    reason = reason.removeprefix("Value error, ")
-    if not field:
-        field, _, reason = reason.partition(": ")
-    return f"{path}: {field}: {reason}"
-
-
 def _read_yaml(path: Path) -> dict[str, object]:
     try:
         data = yaml.safe_load(path.read_text())
@@ -161,7 +152,7 @@ def load_rubric(path: Path | None = None) -> Rubric:
     try:
         return Rubric.model_validate(_read_yaml(path))
     except ValidationError as exc:
-        raise RubricError(_format(path, exc)) from None
+        raise RubricError(error_line(path, exc.errors()[0])) from None
 
 
 def load_prompts(path: Path | None = None) -> GraderPrompts:
@@ -170,4 +161,4 @@ def load_prompts(path: Path | None = None) -> GraderPrompts:
     try:
         return GraderPrompts.model_validate(_read_yaml(path))
     except ValidationError as exc:
-        raise RubricError(_format(path, exc)) from None
+        raise RubricError(error_line(path, exc.errors()[0])) from None
