@@ -20,24 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from trainer.config import load_settings  # noqa: E402
+from trainer.consistency.metrics import cohen_kappa  # noqa: E402
 from trainer.grading.pipeline import Grading, grade_transcript  # noqa: E402
 from trainer.grading.rubric import CONTRACT_IDS  # noqa: E402
 from trainer.transcript import load_transcript  # noqa: E402
 
 UNSCORED = "unscored"
-
-
-def cohen_kappa(a: list[str], b: list[str]) -> float | None:
-    """Cohen's κ for two raters over nominal labels; None when chance agreement is 1."""
-    n = len(a)
-    if n == 0:
-        return None
-    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
-    pe = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
-    if pe >= 1:
-        return None
-    return (po - pe) / (1 - pe)
 
 
 def main() -> None:

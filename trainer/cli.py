@@ -66,6 +66,7 @@ def call(
 ) -> None:
     """Practise a call with a difficult caller. The transcript is saved turn by turn."""
     from trainer.practice import CallOptions, build_io, practise
+    from trainer.voice.factory import close
 
     settings = _settings(model=model)
     who = find_persona(persona, settings.persona_dirs())
@@ -77,10 +78,7 @@ def call(
                           CallOptions(max_turns=max_turns, seed=seed, mode=mode), notify=_note,
                           style_for=style_for)
     finally:
-        for part in (speaker, listener):
-            closer = getattr(part, "close", None)
-            if callable(closer):
-                closer()
+        close(speaker, listener)
     console.print(f"[dim]saved: {result.session_dir}[/dim]")
     if result.error:
         err.print(f"error: {result.error}")

@@ -242,8 +242,7 @@ class LlamaCppChat(BaseChatModel):
         kwargs: dict[str, Any] = {"max_tokens": 1}
         if assistant_prefix is not None:
             kwargs["assistant_prefix"] = assistant_prefix
-        out = self._complete(messages, False, None, kwargs)
-        del out
+        self._complete(messages, False, None, kwargs)
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None,

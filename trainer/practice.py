@@ -18,7 +18,7 @@ from trainer.personas import Persona
 from trainer.prompts import template_version
 from trainer.session import Call, CallResult, run_call
 from trainer.store import SessionWriter, load_session, update_session_meta
-from trainer.transcript import Mood
+from trainer.transcript import Mood, Turn
 from trainer.voice.base import Listener, Speaker, VoiceStyle
 from trainer.voice.text import KeyboardListener, ScriptListener, TextSpeaker
 
@@ -161,8 +161,6 @@ def run_checks(persona: Persona, settings: Settings, with_reply: bool = True,
         step = director.step(persona.opening, check.say)
         reply = ""
         if caller is not None:
-            from trainer.transcript import Turn
-
             history = [Turn(0, "caller", persona.opening, 0, 0), Turn(1, "trainee", check.say, 0, 0)]
             reply = " ".join(caller.stream_line(history, step.direction))
         delta = step.mood.anger - before

@@ -54,9 +54,7 @@ class SessionWriter:
         self.transcript.save(self.dir / "transcript.json")
 
     def _write_meta(self) -> None:
-        tmp = self.dir / "session.json.tmp"
-        tmp.write_text(json.dumps(self.meta, indent=2, default=str) + "\n")
-        tmp.replace(self.dir / "session.json")
+        _write_session_json(self.dir, self.meta)
 
 
 def _unique_id(root: Path, base: str) -> str:
@@ -78,7 +76,11 @@ class SessionInfo:
 
 def update_session_meta(folder: Path, **values: Any) -> None:
     """Merge values into a finished session's ``session.json``."""
-    meta = {**_read_meta(folder), **values}
+    _write_session_json(folder, {**_read_meta(folder), **values})
+
+
+def _write_session_json(folder: Path, meta: dict[str, Any]) -> None:
+    """Write ``session.json`` atomically: a crash never leaves half a file."""
     tmp = folder / "session.json.tmp"
     tmp.write_text(json.dumps(meta, indent=2, default=str) + "\n")
     tmp.replace(folder / "session.json")
