@@ -29,6 +29,8 @@ from pydantic import ValidationError
 
 from trainer.consistency.perturb import Edit, generate_edits
 from trainer.consistency.suite import LoadedSuite, Suite, SuiteError
+from trainer.grading import detectors, pipeline, score
+from trainer.grading import grader as model_grader
 from trainer.grading.pipeline import Grading, grade_transcript
 from trainer.grading.records import Grade
 from trainer.transcript import Transcript, load_transcript
@@ -71,12 +73,14 @@ class Item:
 
 @dataclass(frozen=True)
 class GraderInfo:
-    """What pins a grader's grades: its spec, model id, rubric and prompt versions."""
+    """What pins a grader's grades: its spec, model id, rubric and prompt versions, and a
+    fingerprint of the grading code (a detector change must not reuse stale cached grades)."""
 
     spec: str
     model: str
     rubric_version: str
     prompt_version: str
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,8 @@ def transcript_hash(t: Transcript) -> str:
 
 def cache_key(t_hash: str, grader: GraderInfo, run: int) -> str:
     """The cache key of one run: transcript, rubric, prompt, model and run index."""
-    parts = [t_hash, grader.rubric_version, grader.prompt_version, grader.model, str(run)]
+    parts = [t_hash, grader.rubric_version, grader.prompt_version, grader.code, grader.model,
+             str(run)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
@@ -234,7 +239,17 @@ def _named(t: Transcript, item_id: str) -> Transcript:
 
 
 def _info(spec: str, grading: Grading) -> GraderInfo:
-    return GraderInfo(spec, grading.model_id, grading.rubric.version, grading.prompts.version)
+    return GraderInfo(spec, grading.model_id, grading.rubric.version, grading.prompts.version,
+                      grading_code_version())
+
+
+def grading_code_version() -> str:
+    """SHA-256 (first 12 hex digits) of the modules that decide verdicts as much as the prompt
+    does: detectors, grader, pipeline and score."""
+    digest = hashlib.sha256()
+    for module in (detectors, model_grader, pipeline, score):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _jobs(graders: Sequence[GraderInfo], items: Sequence[Item], repeats: int) -> list[Job]:

@@ -135,7 +135,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"noon|midnight|a\.m\.|p\.m\.|\d\s?(am|pm)|o'?clock|within|end of)\b"),
     "not_defensive": _rx(
         r"\b(polic(y|ies)|not my|not ours?|your (own )?fault|on you|you (really )?should(n'?t)? "
-        r"have|you (didn'?t|did not|must have|forgot)|nothing i can do|can'?t do anything|"
+        r"have(?! had\b)|you (didn'?t|did not|must have|forgot)|nothing i can do|can'?t do anything|"
         r"(department|problem|job|responsibility)|how (it|things) (is|are|works?)|terms|"
         r"to be fair|as i (already )?(said|told)|like i said|i already (told|said)|record|"
         r"maybe you|if you (had|'d)|something i control|i'?m not (shouting|dealing)|"
