@@ -18,7 +18,7 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 
-extras="mic,neural,sphinx"
+extras="mic,neural,sphinx,accurate"
 [ "${1:-}" = "--dev" ] && extras="$extras,dev"
 echo "setup: installing Python packages (first time: llama-cpp-python compiles, ~8 min)"
 python -m pip install -q -e ".[$extras]" 2>&1 | { grep -v -e "Running pip as the 'root' user" || true; }

@@ -75,7 +75,7 @@ def main() -> None:
                      "kappa": None if k is None else round(k, 3), "by_model": by_model[cid]})
         shown = "n/a" if k is None else f"{k:.2f}"
         print(f"{cid:20} {len(files):3} {100 * agree:5.0f}% {shown:>6} {by_model[cid]:8}")
-    kappas = [r["kappa"] for r in rows if r["kappa"] is not None]
+    kappas = [float(r["kappa"]) for r in rows if r["kappa"] is not None]  # type: ignore[arg-type]
     mean = sum(kappas) / len(kappas) if kappas else float("nan")
     print(f"\nmean kappa {mean:.3f}, min {min(kappas):.3f}; grading time per call: mean "
           f"{sum(seconds) / len(seconds):.1f}s, max {max(seconds):.1f}s; model "

