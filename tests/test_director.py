@@ -108,3 +108,12 @@ def test_untrusted_model_adds_soothers_but_no_triggers() -> None:
     d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0)
     assert d.step("...", "Give me a second while I look at the order.").triggers == ()
     assert d.step("...", "Right, the table and the chairs, got it.").soothers == ("paraphrase",)
+
+
+def test_talking_over_the_caller_is_an_interrupt_trigger() -> None:
+    persona = find_persona("irate-dana", PERSONAS)
+    polite, cut_off = Director(persona, seed=3), Director(persona, seed=3)
+    line = "Okay, let me look into that."
+    assert "interrupt" not in polite.step("...", line).triggers
+    step = cut_off.step("...", line, talked_over=True)
+    assert "interrupt" in step.triggers and step.mood.anger > polite.mood.anger

@@ -4,21 +4,24 @@ listener path and the real Whisper tiny.en, and the voice commands on a CLI app.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 import typer
+from fakes import SimulatedMicrophone
 from typer.testing import CliRunner
 
 from trainer.personas import Voice
 from trainer.voice import commands
-from trainer.voice.listen import WavFileListener
+from trainer.voice.listen import MicrophoneListener, WavFileListener
+from trainer.voice.playback import ClockPlayer
 from trainer.voice.stt import WhisperTranscriber
 from trainer.voice.style import style_for
 from trainer.voice.tts import EspeakSpeaker, HibariSpeaker, Pyttsx3Speaker, StreamingSpeaker
-from trainer.voice.wav import check_wav, write_wav
+from trainer.voice.wav import check_wav, read_speech, write_wav
 
 pytestmark = pytest.mark.integration
 
@@ -113,3 +116,34 @@ def test_transcribe_names_bad_files_and_fails(tmp_path: Path, app: typer.Typer) 
 def test_devices_never_crashes(app: typer.Typer) -> None:
     result = CliRunner().invoke(app, ["devices"])
     assert result.exit_code == 0 and result.output.strip()
+
+
+CALLER_LINE = ["I have been waiting three weeks for my refund and nobody has called me back.",
+               "This is absolutely ridiculous and I want it sorted out today.",
+               "I am not hanging up until somebody fixes it."]
+
+
+def test_barge_in_stops_the_real_caller_voice_and_keeps_the_trainees_words(
+        tmp_path: Path, whisper: WhisperTranscriber) -> None:
+    said = EspeakSpeaker(write=lambda s: None).say(
+        ["Sorry to interrupt, I can fix your refund right now."], style_for(Voice(), 3),
+        tmp_path / "trainee-source.wav")
+    assert said.audio is not None
+    mic = SimulatedMicrophone()
+    listener = MicrophoneListener(mic, whisper, 0.6, echo=None, barge_in=True)
+    listener.open()
+    player = ClockPlayer()
+    speaker = Pyttsx3Speaker(write=lambda s: None, player=player, barge_in=listener.barge_signal)
+    started = time.monotonic()
+    mic.say_at(read_speech(said.audio), started + 1.5)
+    spoken = speaker.say(CALLER_LINE, style_for(Voice(), 8), tmp_path / "caller.wav")
+    stopped = time.monotonic()
+    heard = listener.listen(tmp_path / "trainee.wav")
+    listener.close()
+    speaker.close()
+    assert spoken.interrupted and spoken.text == CALLER_LINE[0]  # the rest was never played
+    assert stopped - started < 3.0  # the first sentence alone plays for ~4 s
+    assert heard.measures["barged_in"] is True
+    assert heard.started is not None and heard.started < stopped  # recorded as an overlap
+    got = words(heard.text)
+    assert got[:2] == ["sorry", "to"] and "refund" in got, heard.text  # first words kept

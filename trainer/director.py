@@ -72,9 +72,12 @@ class Director:
     def mood(self) -> Mood:
         return Mood(round(self.state.anger, 2), round(self.state.trust, 2))
 
-    def step(self, caller_line: str, trainee_line: str) -> Step:
-        """Detect behaviours in the trainee's reply, move the mood, direct the next line."""
+    def step(self, caller_line: str, trainee_line: str, *, talked_over: bool = False) -> Step:
+        """Detect behaviours in the trainee's reply, move the mood, direct the next line.
+        ``talked_over``: the trainee barged in and cut the caller's line short."""
         triggers, soothers = self.detect(caller_line, trainee_line)
+        if talked_over:
+            triggers.add("interrupt")
         self._move(triggers, soothers)
         action = self._decide(trainee_line, triggers)
         self.state.caller_turns += 1

@@ -191,5 +191,9 @@ def build_io(settings: Settings, persona: Persona, *, text: bool, script: Path |
     else:
         listener = factory.build_listener("microphone", settings, notify=notify)
         mode = "text" if isinstance(listener, KeyboardListener) else "voice"
-    speaker = factory.build_speaker(settings, notify=notify, engine=persona.voice.engine)
+    barge_in = getattr(listener, "barge_signal", None)
+    if settings.barge_in and barge_in is None:
+        notify("barge-in needs the microphone with automatic endpointing; it is off for this call")
+    speaker = factory.build_speaker(settings, notify=notify, engine=persona.voice.engine,
+                                    barge_in=barge_in)
     return speaker, listener, mode, factory.style_for_persona

@@ -135,7 +135,8 @@ def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
     step = None
     if not heard.ended_call:
         t = call.clock()
-        step = call.director.step(caller_turn.text, heard.text)
+        step = call.director.step(caller_turn.text, heard.text,
+                                  talked_over=caller_turn.interrupted)
         heard.measures["director_s"] = round(call.clock() - t, 3)
     turn = Turn(index, "trainee", heard.text, start, end,
                 triggers=step.triggers if step else (), soothers=step.soothers if step else (),

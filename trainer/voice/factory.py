@@ -94,8 +94,13 @@ def build_listener(mode: str, settings: Settings, audio_script_dir: Path | None 
         mic = listen.open_microphone_or_none(notify=notify)
         if mic is None:
             return KeyboardListener()
-        return listen.MicrophoneListener(mic, transcriber or build_transcriber(settings),
-                                         settings.pause_threshold, settings.push_to_talk, echo)
+        listener = listen.MicrophoneListener(mic, transcriber or build_transcriber(settings),
+                                             settings.pause_threshold, settings.push_to_talk,
+                                             echo, barge_in=settings.barge_in)
+        if listener.barge_signal is not None:
+            notify("barge-in on: talking over the caller stops it (use headphones)")
+            listener.open()  # calibrate now and watch the caller's first line
+        return listener
     raise ValueError(f"unknown listener mode '{mode}'; valid: {', '.join(LISTENER_MODES)}")
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from trainer.voice.bargein import MicrophoneMonitor, replay_then_live
 from trainer.voice.base import EndOfInput, Heard
 from trainer.voice.devices import quiet_alsa
 from trainer.voice.measures import measure_turn, speech_span
+from trainer.voice.playback import EventBargeIn
 from trainer.voice.stt import Transcriber
 from trainer.voice.text import END_COMMANDS
 from trainer.voice.wav import SPEECH_RATE, WavError, check_wav
@@ -165,16 +167,21 @@ class MicrophoneListener:
 
     def __init__(self, microphone: Any, transcriber: Transcriber, pause_threshold: float = 0.6,
                  push_to_talk: bool = False, echo: Echo | None = print,
-                 calibrate_seconds: float = 0.5) -> None:
+                 calibrate_seconds: float = 0.5, barge_in: bool = False) -> None:
         self.microphone = microphone
         self.transcriber = transcriber
         self.push_to_talk = push_to_talk
         self.echo = echo
         self.calibrate_seconds = calibrate_seconds
         self.recognizer = _recognizer(pause_threshold)
+        # Barge-in needs automatic endpointing: in push-to-talk the trainee decides when to talk.
+        self.barge_signal = EventBargeIn() if barge_in and not push_to_talk else None
+        self._monitor: MicrophoneMonitor | None = None
         self._source: Any = None
 
-    def _open(self) -> Any:
+    def open(self) -> Any:
+        """Open and calibrate the microphone (first use does it anyway); with barge-in, start
+        watching for the trainee talking over the caller's first line."""
         if self._source is None:
             with quiet_alsa():
                 self._source = self.microphone.__enter__()
@@ -183,24 +190,40 @@ class MicrophoneListener:
             self.recognizer.adjust_for_ambient_noise(self._source, self.calibrate_seconds)
             # The dynamic threshold drifts while someone talks and splits long turns.
             self.recognizer.dynamic_energy_threshold = False
+            if self.barge_signal is not None:
+                self._monitor = MicrophoneMonitor(self._source,
+                                                  lambda: self.recognizer.energy_threshold,
+                                                  signal=self.barge_signal)
+                self._monitor.start()
         return self._source
 
     def close(self) -> None:
         """Release the microphone."""
+        if self._monitor is not None:
+            self._monitor.stop()
+            self._monitor = None
         if self._source is not None:
             self.microphone.__exit__(None, None, None)
             self._source = None
 
     def listen(self, save_as: Path | None) -> Heard:
-        source = self._open()
-        if self.push_to_talk:
-            captured = self._push_to_talk(source)
-            if captured is None:
-                return Heard(text="", ended_call=True)
-            audio, capture_start = captured
-        else:
-            audio, capture_start = self._endpointed(source)
-        heard = hear(audio, capture_start, self.transcriber, save_as)
+        source = self.open()
+        barged = self._monitor.stop() if self._monitor is not None else []
+        try:
+            if self.push_to_talk:
+                captured = self._push_to_talk(source)
+                if captured is None:
+                    return Heard(text="", ended_call=True)
+                audio, capture_start = captured
+            else:
+                audio, capture_start = self._endpointed(
+                    replay_then_live(source, barged) if barged else source)
+            heard = hear(audio, capture_start, self.transcriber, save_as)
+        finally:
+            if self._monitor is not None:
+                self._monitor.start()  # the caller answers next: watch for a barge-in
+        if barged:
+            heard.measures["barged_in"] = True
         if self.echo:
             self.echo(f"You: {heard.text or '(silence)'}")
         return heard

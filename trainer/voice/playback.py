@@ -6,6 +6,7 @@ import functools
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -13,6 +14,7 @@ from typing import Protocol
 __all__ = [
     "AplayPlayer",
     "BargeIn",
+    "ClockPlayer",
     "EventBargeIn",
     "Player",
     "SilentPlayer",
@@ -60,6 +62,30 @@ class SilentPlayer:
 
     def play(self, path: Path, stop: Callable[[], bool]) -> bool:
         return not stop()
+
+
+class ClockPlayer:
+    """No sound, true timing: waits out each WAV's length (stoppable), so a call without a sound
+    card keeps the clock of a real one (benchmarks, barge-in tests). ``played`` is the seconds
+    played of the last WAV."""
+
+    def __init__(self, poll: float = 0.02) -> None:
+        self.poll = poll
+        self.played = 0.0
+
+    def play(self, path: Path, stop: Callable[[], bool]) -> bool:
+        import wave
+
+        with wave.open(str(path), "rb") as w:
+            length = w.getnframes() / w.getframerate()
+        started = time.monotonic()
+        self.played = 0.0
+        while self.played < length:
+            if stop():
+                return False
+            time.sleep(min(self.poll, length - self.played))
+            self.played = time.monotonic() - started
+        return True
 
 
 class AplayPlayer:
