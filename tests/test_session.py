@@ -89,3 +89,23 @@ def test_turn_limit(tmp_path: Path) -> None:
 def test_caller_accepts_goodbye_and_call_ends(tmp_path: Path, line: str) -> None:
     call = _call(tmp_path, ["Fine. Bye."], ScriptListener([line, "never read"]))
     assert run_call(call).ended_by == "caller_goodbye"
+
+
+class _TalkedOver:
+    """A speaker whose every line the trainee talks over after its first sentence."""
+
+    def say(self, sentences, style, save_as):  # type: ignore[no-untyped-def]
+        from trainer.voice.base import Spoken
+
+        first = next(iter(sentences))
+        return Spoken(text=first, interrupted=True)
+
+
+def test_a_line_talked_over_is_recorded_and_the_caller_minds(tmp_path: Path) -> None:
+    call = _call(tmp_path, ["Excuse me, I was still talking!"],
+                 ScriptListener(["Okay, let me look into that."]))
+    call.speaker = _TalkedOver()
+    result = run_call(call)
+    turns = load_session(result.session_dir).turns
+    assert turns[0].interrupted and turns[2].interrupted
+    assert "interrupt" in turns[1].triggers
