@@ -147,3 +147,59 @@ def test_barge_in_stops_the_real_caller_voice_and_keeps_the_trainees_words(
     assert heard.started is not None and heard.started < stopped  # recorded as an overlap
     got = words(heard.text)
     assert got[:2] == ["sorry", "to"] and "refund" in got, heard.text  # first words kept
+
+
+class CueingPlayer(ClockPlayer):
+    """Plays in real time and, as caller line n starts, has the trainee's clip n (if any)
+    spoken into the microphone ``delay`` seconds later: a trainee who talks over the caller."""
+
+    def __init__(self, mic: SimulatedMicrophone, clips: dict[int, np.ndarray],
+                 delay: float) -> None:
+        super().__init__()
+        self.mic, self.clips, self.delay, self.line = mic, clips, delay, -1
+
+    def play(self, path: Path, stop: Callable[[], bool]) -> bool:
+        if path.name == "000.wav":  # the first sentence of a new caller line
+            self.line += 1
+            if self.line in self.clips:
+                self.mic.say_at(self.clips[self.line], time.monotonic() + self.delay)
+        return super().play(path, stop)
+
+
+def test_a_talked_over_caller_is_graded_as_not_let_vent(tmp_path: Path,
+                                                        whisper: WhisperTranscriber) -> None:
+    """Barge-in end to end: real voice, simulated microphone, real Whisper, the call loop, the
+    transcript on disk, then the grader's detector citing the turn that talked over the caller."""
+    from fakes import ScriptedChat
+
+    from trainer.caller import Caller
+    from trainer.director import Director
+    from trainer.grading.detectors import detect
+    from trainer.personas import find_persona
+    from trainer.session import Call, run_call
+    from trainer.store import SessionWriter, load_session
+
+    said = EspeakSpeaker(write=lambda s: None).say(
+        ["Okay okay, I can send you a replacement today."], style_for(Voice(), 3),
+        tmp_path / "trainee.wav")
+    assert said.audio is not None
+    mic = SimulatedMicrophone()
+    listener = MicrophoneListener(mic, whisper, 0.6, echo=None, barge_in=True)
+    listener.open()
+    speaker = Pyttsx3Speaker(write=lambda s: None, barge_in=listener.barge_signal,
+                             player=CueingPlayer(mic, {0: read_speech(said.audio)}, 1.5))
+    persona = find_persona("irate-dana", [Path(__file__).resolve().parent.parent / "personas"])
+    writer = SessionWriter(tmp_path / "sessions", persona.id, {"caller_name": persona.name})
+    call = Call(persona, Caller(persona, ScriptedChat(replies=["Excuse me, I wasn't finished!"])),
+                Director(persona, seed=0), speaker, listener, writer, max_turns=1)
+    result = run_call(call)
+    listener.close()
+    speaker.close()
+    assert result.ended_by == "turn_limit", result.error
+    turns = load_session(result.session_dir).turns
+    assert [t.speaker for t in turns] == ["caller", "trainee", "caller"]
+    assert turns[0].interrupted and len(turns[0].text) < len(persona.opening)
+    assert "replacement" in turns[1].text.lower() and "interrupt" in turns[1].triggers
+    assert turns[1].start < turns[0].end and (turns[1].measures or {})["barged_in"]
+    let_vent = detect(load_session(result.session_dir))["let_vent"]
+    assert let_vent.verdict == "fail" and let_vent.evidence[0].turn == 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainer.caller import Caller
+from trainer.caller import Caller, split_sentences
 from trainer.director import Director, Step
 from trainer.models import describe_error
 from trainer.personas import Persona
@@ -147,7 +147,7 @@ def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
 def _converse(loop: _Loop) -> str:
     call = loop.call
     threading.Thread(target=call.director.warm, daemon=True).start()
-    caller_turn = _speak(loop, [call.caller.opening()], None, {})
+    caller_turn = _speak(loop, split_sentences([call.caller.opening()]), None, {})
     for _ in range(call.max_turns):
         call.caller.warm(loop.history)
         _, trainee_ended, step = _listen(loop, caller_turn)
