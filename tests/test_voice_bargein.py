@@ -1,4 +1,4 @@
-"""The microphone path and barge-in, on a simulated microphone read in real time (no sound card
+"""The microphone path and barge-in, on a pushed microphone read in real time (no sound card
 here): calibration, endpointing, the monitor that fires when the trainee talks over the caller,
 and the hand-over of that speech to the listener so no word is lost."""
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import SimulatedMicrophone
 
 from trainer.voice.bargein import MicrophoneMonitor
 from trainer.voice.listen import MicrophoneListener
 from trainer.voice.measures import speech_span
 from trainer.voice.playback import ClockPlayer, EventBargeIn
+from trainer.voice.pushed import PushedMicrophone
 from trainer.voice.stt import Transcription, Word
 from trainer.voice.wav import write_wav
 
@@ -46,13 +46,13 @@ def wait_for(check: object, seconds: float = 3.0) -> bool:
 
 
 def test_monitor_fires_on_sustained_speech_not_on_a_click() -> None:
-    mic = SimulatedMicrophone()
+    mic = PushedMicrophone()
     monitor = MicrophoneMonitor(mic.__enter__(), lambda: 300.0, onset=0.2, preroll=0.3)
     monitor.start()
-    mic.say_at(tone(0.05), time.monotonic() + 0.1)
+    mic.push(tone(0.05), time.monotonic() + 0.1)
     assert not wait_for(monitor.signal.triggered, 0.8)
     at = time.monotonic() + 0.1
-    mic.say_at(tone(1.0), at)
+    mic.push(tone(1.0), at)
     assert wait_for(monitor.signal.triggered)
     assert monitor.onset_at == pytest.approx(at, abs=0.1)
     chunks = monitor.stop()
@@ -63,7 +63,7 @@ def test_monitor_fires_on_sustained_speech_not_on_a_click() -> None:
 
 
 def test_monitor_without_a_barge_in_hands_over_nothing() -> None:
-    mic = SimulatedMicrophone()
+    mic = PushedMicrophone()
     monitor = MicrophoneMonitor(mic.__enter__(), lambda: 300.0)
     monitor.start()
     time.sleep(0.4)
@@ -71,12 +71,12 @@ def test_monitor_without_a_barge_in_hands_over_nothing() -> None:
 
 
 def test_microphone_listener_calibrates_and_endpoints(tmp_path: Path) -> None:
-    mic = SimulatedMicrophone()
+    mic = PushedMicrophone()
     listener = MicrophoneListener(mic, SpanTranscriber(), pause_threshold=0.5, echo=None)
     listener.open()
     assert listener.recognizer.dynamic_energy_threshold is False
     at = time.monotonic() + 0.3
-    mic.say_at(tone(1.0), at)
+    mic.push(tone(1.0), at)
     heard = listener.listen(tmp_path / "t.wav")
     listener.close()
     assert heard.text == "speech" and (tmp_path / "t.wav").exists()
@@ -86,13 +86,13 @@ def test_microphone_listener_calibrates_and_endpoints(tmp_path: Path) -> None:
 
 
 def test_barge_in_hands_the_interrupting_speech_to_the_listener(tmp_path: Path) -> None:
-    mic = SimulatedMicrophone()
+    mic = PushedMicrophone()
     listener = MicrophoneListener(mic, SpanTranscriber(), pause_threshold=0.5, echo=None,
                                   barge_in=True)
     listener.open()  # the caller's line starts: the monitor watches
     assert listener.barge_signal is not None
     at = time.monotonic() + 0.3
-    mic.say_at(tone(1.2), at)  # the trainee talks over the caller
+    mic.push(tone(1.2), at)  # the trainee talks over the caller
     assert wait_for(listener.barge_signal.triggered)
     time.sleep(0.2)  # the speaker notices and stops; the call loop asks for the trainee's turn
     heard = listener.listen(tmp_path / "t.wav")
@@ -104,7 +104,7 @@ def test_barge_in_hands_the_interrupting_speech_to_the_listener(tmp_path: Path) 
 
 
 def test_push_to_talk_has_no_barge_in() -> None:
-    listener = MicrophoneListener(SimulatedMicrophone(), SpanTranscriber(), push_to_talk=True,
+    listener = MicrophoneListener(PushedMicrophone(), SpanTranscriber(), push_to_talk=True,
                                   barge_in=True, echo=None)
     assert listener.barge_signal is None
 

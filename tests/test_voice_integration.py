@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import typer
-from fakes import SimulatedMicrophone
 from typer.testing import CliRunner
 
 from trainer.personas import Voice
 from trainer.voice import commands
 from trainer.voice.listen import MicrophoneListener, WavFileListener
 from trainer.voice.playback import ClockPlayer
+from trainer.voice.pushed import PushedMicrophone
 from trainer.voice.stt import WhisperTranscriber
 from trainer.voice.style import style_for
 from trainer.voice.tts import EspeakSpeaker, HibariSpeaker, Pyttsx3Speaker, StreamingSpeaker
@@ -129,13 +129,13 @@ def test_barge_in_stops_the_real_caller_voice_and_keeps_the_trainees_words(
         ["Sorry to interrupt, I can fix your refund right now."], style_for(Voice(), 3),
         tmp_path / "trainee-source.wav")
     assert said.audio is not None
-    mic = SimulatedMicrophone()
+    mic = PushedMicrophone()
     listener = MicrophoneListener(mic, whisper, 0.6, echo=None, barge_in=True)
     listener.open()
     player = ClockPlayer()
     speaker = Pyttsx3Speaker(write=lambda s: None, player=player, barge_in=listener.barge_signal)
     started = time.monotonic()
-    mic.say_at(read_speech(said.audio), started + 1.5)
+    mic.push(read_speech(said.audio), started + 1.5)
     spoken = speaker.say(CALLER_LINE, style_for(Voice(), 8), tmp_path / "caller.wav")
     stopped = time.monotonic()
     heard = listener.listen(tmp_path / "trainee.wav")
@@ -153,7 +153,7 @@ class CueingPlayer(ClockPlayer):
     """Plays in real time and, as caller line n starts, has the trainee's clip n (if any)
     spoken into the microphone ``delay`` seconds later: a trainee who talks over the caller."""
 
-    def __init__(self, mic: SimulatedMicrophone, clips: dict[int, np.ndarray],
+    def __init__(self, mic: PushedMicrophone, clips: dict[int, np.ndarray],
                  delay: float) -> None:
         super().__init__()
         self.mic, self.clips, self.delay, self.line = mic, clips, delay, -1
@@ -162,13 +162,13 @@ class CueingPlayer(ClockPlayer):
         if path.name == "000.wav":  # the first sentence of a new caller line
             self.line += 1
             if self.line in self.clips:
-                self.mic.say_at(self.clips[self.line], time.monotonic() + self.delay)
+                self.mic.push(self.clips[self.line], time.monotonic() + self.delay)
         return super().play(path, stop)
 
 
 def test_a_talked_over_caller_is_graded_as_not_let_vent(tmp_path: Path,
                                                         whisper: WhisperTranscriber) -> None:
-    """Barge-in end to end: real voice, simulated microphone, real Whisper, the call loop, the
+    """Barge-in end to end: real voice, pushed microphone, real Whisper, the call loop, the
     transcript on disk, then the grader's detector citing the turn that talked over the caller."""
     from fakes import ScriptedChat
 
@@ -183,7 +183,7 @@ def test_a_talked_over_caller_is_graded_as_not_let_vent(tmp_path: Path,
         ["Okay okay, I can send you a replacement today."], style_for(Voice(), 3),
         tmp_path / "trainee.wav")
     assert said.audio is not None
-    mic = SimulatedMicrophone()
+    mic = PushedMicrophone()
     listener = MicrophoneListener(mic, whisper, 0.6, echo=None, barge_in=True)
     listener.open()
     speaker = Pyttsx3Speaker(write=lambda s: None, barge_in=listener.barge_signal,
