@@ -80,3 +80,24 @@ def test_unreachable_endpoint_is_one_line_and_turns_stay(tmp_path: Path,
     assert "unreachable" in out.stderr
     session = list_sessions(trainer_home / "sessions")[0]
     assert [t.speaker for t in load_session(session.dir).turns] == ["caller", "trainee"]
+
+
+def test_eval_suite_against_the_server_with_concurrency(server: str, tmp_path: Path,
+                                                        trainer_home: Path) -> None:
+    """`trainer eval run` on a remote grader (here llama_cpp.server standing in for vLLM),
+    two requests in flight: every grade done through the server, nothing lost to errors."""
+    import json
+
+    suite = tmp_path / "remote.yaml"
+    suite.write_text("name: remote\ntranscripts: [e06-supervisor-strong, e09-freebie-caves]\n"
+                     "repeats: 2\nconcurrency: 2\nbootstrap: 50\n")
+    spec = f"openai:qwen-local@{server}"
+    out = _run(["eval", "run", str(suite), "--grader", spec, "--out", str(tmp_path / "run")], {})
+    assert out.returncode in (0, 1), out.stderr  # 1: a gate failed — still a measurement
+    assert "Traceback" not in out.stderr
+    report = json.loads((tmp_path / "run" / "report.json").read_text())
+    result = report["results"][spec]
+    assert result["errors"] == []
+    summary = result["summary"]
+    assert summary["grades"] == 4 and summary["model_calls_per_grade"] > 0
+    assert summary["schema_valid"] is not None

@@ -121,3 +121,13 @@ def test_clock_player_takes_the_wav_length_and_stops_on_request(tmp_path: Path) 
     timer.start()
     assert not player.play(path, barge.triggered)
     assert time.monotonic() - started == pytest.approx(0.2, abs=0.1)
+
+
+def test_no_speech_for_the_timeout_is_a_silent_turn() -> None:
+    listener = MicrophoneListener(PushedMicrophone(), SpanTranscriber(), echo=None,
+                                  silence_timeout=0.8)
+    started = time.monotonic()
+    heard = listener.listen(None)
+    listener.close()
+    assert heard.text == "" and heard.measures["silent_for_s"] == 0.8
+    assert time.monotonic() - started < 3.0

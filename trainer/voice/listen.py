@@ -167,8 +167,10 @@ class MicrophoneListener:
 
     def __init__(self, microphone: Any, transcriber: Transcriber, pause_threshold: float = 0.6,
                  push_to_talk: bool = False, echo: Echo | None = print,
-                 calibrate_seconds: float = 0.5, barge_in: bool = False) -> None:
+                 calibrate_seconds: float = 0.5, barge_in: bool = False,
+                 silence_timeout: float = 10.0) -> None:
         self.microphone = microphone
+        self.silence_timeout = silence_timeout  # no speech for this long: the turn is silence
         self.transcriber = transcriber
         self.push_to_talk = push_to_talk
         self.echo = echo
@@ -216,8 +218,11 @@ class MicrophoneListener:
                     return Heard(text="", ended_call=True)
                 audio, capture_start = captured
             else:
-                audio, capture_start = self._endpointed(
+                endpointed = self._endpointed(
                     replay_then_live(source, barged) if barged else source)
+                if endpointed is None:
+                    return self._silence()
+                audio, capture_start = endpointed
             heard = hear(audio, capture_start, self.transcriber, save_as)
         finally:
             if self._monitor is not None:
@@ -228,8 +233,21 @@ class MicrophoneListener:
             self.echo(f"You: {heard.text or '(silence)'}")
         return heard
 
-    def _endpointed(self, source: Any) -> tuple[Any, float]:
-        audio = self.recognizer.listen(source, phrase_time_limit=120)
+    def _silence(self) -> Heard:
+        if self.echo:
+            self.echo("You: (silence)")
+        return Heard(text="", measures={"silent_for_s": self.silence_timeout})
+
+    def _endpointed(self, source: Any) -> tuple[Any, float] | None:
+        """The next phrase and the monotonic time its audio starts; None after
+        ``silence_timeout`` seconds without speech."""
+        import speech_recognition as sr
+
+        try:
+            audio = self.recognizer.listen(source, timeout=self.silence_timeout,
+                                           phrase_time_limit=120)
+        except sr.WaitTimeoutError:
+            return None
         returned = time.monotonic()
         # listen() keeps non_speaking_duration of the trailing pause and drops the rest.
         dropped = self.recognizer.pause_threshold - self.recognizer.non_speaking_duration
