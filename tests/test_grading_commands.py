@@ -16,6 +16,7 @@ from trainer.config import load_settings, project_root
 from trainer.grading import commands
 from trainer.grading.debrief import build_debrief, summary, to_html, to_markdown
 from trainer.grading.fakes import ScriptedChat
+from trainer.grading.grader import CANDIDATES_HEADER
 from trainer.grading.pipeline import Grading, grade_session, grade_transcript, load_grade
 from trainer.grading.records import CriterionGrade
 from trainer.grading.rubric import CONTRACT_IDS
@@ -35,7 +36,7 @@ def _candidate_reply(messages: list[Any], kwargs: dict[str, Any]) -> str:
     """A fake grader that passes on the first candidate sentence, else takes the last option."""
     user = messages[1].content
     options = kwargs["response_format"]["schema"]["properties"]["verdict"]["enum"]
-    m = re.search(r'Look closely at these trainee sentences: \[(\d+)\] "(.*?)"', user)
+    m = re.search(re.escape(CANDIDATES_HEADER) + r' \[(\d+)\] "(.*?)"', user)
     if m and "pass" in options:
         ev = [{"turn": int(m.group(1)), "quote": m.group(2)}]
         verdict = "pass" if "PASS if" in user.split("CRITERION")[1][:200] else "fail"

@@ -181,7 +181,10 @@ def test_schema_is_passed_to_the_model_in_its_format() -> None:
     local, _ = grader([reply("fail")])
     local.grade(TranscriptView.of(CALL), EMPATHY, FINDING)
     fmt = local.model.calls[0][1]["response_format"]  # type: ignore[attr-defined]
-    assert fmt == {"type": "json_object", "schema": reply_schema(["pass", "fail"])}
+    assert fmt == {"type": "json_object", "schema": reply_schema(["pass", "fail"],
+                                                                [FINDING.candidates[0].quote])}
+    quote = fmt["schema"]["properties"]["evidence"]["items"]["properties"]["quote"]
+    assert quote["enum"] == [FINDING.candidates[0].quote]  # evidence is a candidate, verbatim
     fake = ScriptedChat([reply("fail")], llm_type="openai-chat")
     ModelGrader(fake, PROMPTS, repeats=1).grade(TranscriptView.of(CALL), EMPATHY, FINDING)
     fmt = fake.calls[0][1]["response_format"]

@@ -18,6 +18,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
+from trainer.grading.grader import CANDIDATES_HEADER
+
 __all__ = ["Ask", "ScriptedGrader"]
 
 _CRITERION = re.compile(r"CRITERION (\w+):")
@@ -60,7 +62,7 @@ class ScriptedGrader:
 def _ask(messages: list[Any], kwargs: dict[str, Any]) -> Ask:
     prompt = str(messages[1].content) if len(messages) > 1 else ""
     criterion = _CRITERION.search(prompt)
-    notes = prompt.split("Look closely at these trainee sentences:", 1)
+    notes = prompt.split(CANDIDATES_HEADER, 1)
     candidates = tuple((int(t), q) for t, q in _CANDIDATE.findall(notes[1])) if len(notes) > 1 else ()
     seed = int(kwargs.get("seed") or 0)
     options = kwargs["response_format"]["schema"]["properties"]["verdict"]["enum"]

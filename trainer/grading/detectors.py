@@ -238,7 +238,8 @@ COMPLAINT = _rx(r"\b(late|delay\w*|wrong|(is|it'?s|was|arrived|came) broken|faul
                 r"cancel\w*|declined|blocked|down|dropping|overdrawn|lost|waiting|waited|"
                 r"still (not|no|hasn'?t|haven'?t|don'?t)|hasn'?t (arrived|come)|never (arrived|"
                 r"came|turned up)|not working|doesn'?t work|stopped working|burning|refund|"
-                r"without asking|no room|disconnected|third time|again)\b")
+                r"without asking|no room|disconnected|third time|again|missing|damaged|cracked|"
+                r"doesn'?t exist|does not exist|no record)\b")
 _NO_PROMISE = _rx(r"\b(can'?t|cannot|can not|won'?t|couldn'?t|unable to) (\w+ )?(promise|guarantee)")
 _CANT = _rx(r"\b(can'?t|cannot|can not|won'?t|not|couldn'?t|unable to)\b[\w\s,']{0,12}$")
 

@@ -24,6 +24,7 @@ from trainer.grading.rubric import Criterion, GraderPrompts
 from trainer.transcript import Transcript
 
 __all__ = [
+    "CANDIDATES_HEADER",
     "ChatLike",
     "GradingError",
     "ModelGrader",
@@ -32,6 +33,10 @@ __all__ = [
     "reply_schema",
     "vote",
 ]
+
+
+# Introduces the detectors' candidate sentences in the criterion prompt (fakes parse it).
+CANDIDATES_HEADER = "The trainee sentences to judge (quote one of them as evidence, or none):"
 
 
 class GradingError(RuntimeError):
@@ -57,10 +62,15 @@ class _Reply(BaseModel):
     verdict: Literal["pass", "fail", "na"]
 
 
-def reply_schema(options: Sequence[str]) -> dict[str, Any]:
-    """The JSON schema of a reply; evidence first so the model quotes before it judges."""
-    item = {"type": "object", "properties": {"turn": {"type": "integer"},
-                                             "quote": {"type": "string"}},
+def reply_schema(options: Sequence[str], quotes: Sequence[str] = ()) -> dict[str, Any]:
+    """The JSON schema of a reply; evidence first so the model quotes before it judges. Given
+    the detectors' candidate sentences, a quote must be one of them, copied by construction:
+    a small model otherwise quotes the wrong sentence or paraphrases, and the rejected reply
+    flips the verdict between runs."""
+    quote: dict[str, Any] = {"type": "string"}
+    if quotes:
+        quote["enum"] = list(dict.fromkeys(quotes))
+    item = {"type": "object", "properties": {"turn": {"type": "integer"}, "quote": quote},
             "required": ["turn", "quote"]}
     return {"type": "object",
             "properties": {"evidence": {"type": "array", "items": item, "maxItems": 1},
@@ -142,9 +152,11 @@ class ModelGrader:
               finding: Finding | None) -> CriterionGrade:
         options = _options(criterion, finding)
         messages = self._messages(view, criterion, finding, options)
+        quotes = [h.quote for h in (finding.candidates if finding else ())
+                  if view.find(h.turn, h.quote)]  # a sentence redacted as injection can't be quoted
         runs: list[Run] = []
         for r in range(self.repeats):
-            runs += self._run(view, criterion, messages, options, r)
+            runs += self._run(view, criterion, messages, options, quotes, r)
         finals = [run for run in runs if run.verdict is not None or run.attempt == self.attempts - 1]
         winner, votes, split = vote([run.verdict for run in finals])
         kept = [run for run in finals if run.verdict == winner]
@@ -156,11 +168,11 @@ class ModelGrader:
     # --- one run, with retries ---
 
     def _run(self, view: TranscriptView, criterion: Criterion, messages: list[BaseMessage],
-             options: list[str], r: int) -> list[Run]:
+             options: list[str], quotes: list[str], r: int) -> list[Run]:
         runs: list[Run] = []
         history = list(messages)
         for attempt in range(self.attempts):
-            raw = self._invoke(history, options, seed=r * 100 + attempt,
+            raw = self._invoke(history, options, quotes, seed=r * 100 + attempt,
                                temperature=0.0 if r == 0 and attempt == 0 else 0.6)
             run = _check(view, criterion, raw, r, attempt, history)
             runs.append(run)
@@ -170,9 +182,9 @@ class ModelGrader:
                        HumanMessage(self.prompts.render("retry", problem=run.problem or ""))]
         return runs
 
-    def _invoke(self, messages: list[BaseMessage], options: list[str], *, seed: int,
-                temperature: float) -> str:
-        fmt = _response_format(self.model, reply_schema(options))
+    def _invoke(self, messages: list[BaseMessage], options: list[str], quotes: list[str], *,
+                seed: int, temperature: float) -> str:
+        fmt = _response_format(self.model, reply_schema(options, quotes))
         try:
             reply = self.model.invoke(messages, response_format=fmt, seed=seed,
                                       temperature=temperature)
@@ -210,7 +222,7 @@ def _notes(finding: Finding | None, options: list[str]) -> str:
         return ""
     if finding.candidates:
         lines = "; ".join(f'[{h.turn}] "{h.quote}"' for h in finding.candidates)
-        return f"\nLook closely at these trainee sentences: {lines}"
+        return f"\n{CANDIDATES_HEADER} {lines}"
     return f"\nNo trainee sentence uses the usual words for this. Answer {' or '.join(options)}."
 
 
