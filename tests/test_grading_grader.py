@@ -235,6 +235,44 @@ def test_endpoint_failure_is_one_line_grading_error() -> None:
         g.grade(TranscriptView.of(CALL), EMPATHY, FINDING)
 
 
+def test_an_endpoint_refusing_json_schema_gets_json_object_from_then_on() -> None:
+    """llama_cpp.server answers 500 "Input should be 'text' or 'json_object'" to json_schema."""
+    body = {"message": "response_format.type: Input should be 'text' or 'json_object', "
+                       "got 'json_schema'"}
+
+    class OldServer:
+        _llm_type = "openai-chat"
+        openai_api_base = "http://old.example/v1"
+        model_name = "m"
+
+        def __init__(self) -> None:
+            self.formats: list[str] = []
+
+        def invoke(self, input: Any, **kwargs: Any) -> Any:
+            self.formats.append(kwargs["response_format"]["type"])
+            if kwargs["response_format"]["type"] == "json_schema":
+                raise openai.InternalServerError(
+                    body["message"], response=httpx.Response(
+                        500, request=httpx.Request("POST", "http://old.example/v1")), body=body)
+            return reply("fail", reason="no empathy")
+
+    model = OldServer()
+    for _ in range(2):
+        out = ModelGrader(model, PROMPTS, repeats=1).grade(TranscriptView.of(CALL), EMPATHY,
+                                                           FINDING)
+        assert out.verdict == "fail"
+    assert model.formats == ["json_schema", "json_object", "json_object"]
+
+
+def test_endpoint_error_line_carries_status_and_server_message() -> None:
+    exc = openai.InternalServerError(
+        "x", response=httpx.Response(500, request=httpx.Request("POST", "http://x/v1")),
+        body={"message": "Input should be\n 'text' or 'json_object'"})
+    line = describe_error(exc, "openai:m@http://x")
+    assert line == ("model endpoint openai:m@http://x: returned an error after retries "
+                    "(InternalServerError 500: Input should be 'text' or 'json_object')")
+
+
 @pytest.mark.parametrize(("a", "b"), [
     ("I’m SO sorry!", "im so sorry"),
     ("don't  worry,\nokay", "dont worry okay"),

@@ -292,5 +292,16 @@ def describe_error(exc: BaseException, spec: str) -> str | None:
     ]
     for kind, what in kinds:
         if isinstance(exc, kind):
-            return f"model endpoint {spec}: {what} after retries ({type(exc).__name__})"
+            return f"model endpoint {spec}: {what} after retries ({_why(exc)})"
     return None
+
+
+def _why(exc: BaseException) -> str:
+    """The exception's class, with the HTTP status and the start of the server's message."""
+    status = getattr(exc, "status_code", None)
+    body = getattr(exc, "body", None)
+    message = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(message, str):
+        return type(exc).__name__ if status is None else f"{type(exc).__name__} {status}"
+    first = " ".join(message.split())[:120]
+    return f"{type(exc).__name__} {status}: {first}"

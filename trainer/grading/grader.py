@@ -130,11 +130,26 @@ def vote(verdicts: Sequence[Verdict | None]) -> tuple[Verdict | None, dict[str, 
     return (None if tie else ranked[0][0]), {str(k): n for k, n in votes.items()}, len(votes) > 1
 
 
+# Endpoints that refused ``{"type": "json_schema"}`` (llama_cpp.server, older llama.cpp servers
+# take ``{"type": "json_object", "schema": ...}`` instead), learnt on the first refusal.
+_JSON_OBJECT_ENDPOINTS: set[tuple[str, str]] = set()
+
+
+def _endpoint(model: ChatLike) -> tuple[str, str]:
+    return (str(getattr(model, "openai_api_base", "") or ""),
+            str(getattr(model, "model_name", "") or ""))
+
+
 def _response_format(model: ChatLike, schema: dict[str, Any]) -> dict[str, Any]:
-    if getattr(model, "_llm_type", "") == "llama-cpp" or getattr(
-            model, "json_mode", "") == "json_object":
+    if (getattr(model, "_llm_type", "") == "llama-cpp"
+            or getattr(model, "json_mode", "") == "json_object"
+            or _endpoint(model) in _JSON_OBJECT_ENDPOINTS):
         return {"type": "json_object", "schema": schema}
     return {"type": "json_schema", "json_schema": {"name": "verdict", "schema": schema}}
+
+
+def _refuses_json_schema(exc: Exception, fmt: dict[str, Any]) -> bool:
+    return fmt["type"] == "json_schema" and "json_schema" in str(exc)
 
 
 class ModelGrader:
@@ -184,10 +199,18 @@ class ModelGrader:
 
     def _invoke(self, messages: list[BaseMessage], options: list[str], quotes: list[str], *,
                 seed: int, temperature: float) -> str:
-        fmt = _response_format(self.model, reply_schema(options, quotes))
+        schema = reply_schema(options, quotes)
+        fmt = _response_format(self.model, schema)
         try:
-            reply = self.model.invoke(messages, response_format=fmt, seed=seed,
-                                      temperature=temperature)
+            try:
+                reply = self.model.invoke(messages, response_format=fmt, seed=seed,
+                                          temperature=temperature)
+            except Exception as exc:
+                if not _refuses_json_schema(exc, fmt):
+                    raise
+                _JSON_OBJECT_ENDPOINTS.add(_endpoint(self.model))
+                reply = self.model.invoke(messages, response_format=_response_format(
+                    self.model, schema), seed=seed, temperature=temperature)
         except Exception as exc:
             line = self._describe(exc) if self._describe else None
             if line:
