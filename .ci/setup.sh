@@ -21,7 +21,7 @@ fi
 extras="mic,neural,sphinx,accurate"
 [ "${1:-}" = "--dev" ] && extras="$extras,dev"
 echo "setup: installing Python packages (first time: llama-cpp-python compiles, ~8 min)"
-python -m pip install -q -e ".[$extras]" 2>&1 | { grep -v -e "Running pip as the 'root' user" || true; }
+python -m pip install -q -e ".[$extras]" 2>&1 | { grep -v -e "Running pip as the 'root' user" -e "is ignored: it is neither a file nor a directory" || true; }
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 
 python -m trainer setup

@@ -123,19 +123,30 @@ CALLER_LINE = ["I have been waiting three weeks for my refund and nobody has cal
                "I am not hanging up until somebody fixes it."]
 
 
-def test_barge_in_stops_the_real_caller_voice_and_keeps_the_trainees_words(
-        tmp_path: Path, whisper: WhisperTranscriber) -> None:
-    said = EspeakSpeaker(write=lambda s: None).say(
-        ["Sorry to interrupt, I can fix your refund right now."], style_for(Voice(), 3),
-        tmp_path / "trainee-source.wav")
+def trainee_clip(text: str, path: Path) -> np.ndarray:
+    """The trainee's words in espeak's voice, as microphone samples."""
+    said = EspeakSpeaker(write=lambda s: None).say([text], style_for(Voice(), 3), path)
     assert said.audio is not None
+    return read_speech(said.audio)
+
+
+def barge_in_microphone(whisper: WhisperTranscriber) -> tuple[PushedMicrophone,
+                                                                  MicrophoneListener]:
     mic = PushedMicrophone()
     listener = MicrophoneListener(mic, whisper, 0.6, echo=None, barge_in=True)
     listener.open()
+    return mic, listener
+
+
+def test_barge_in_stops_the_real_caller_voice_and_keeps_the_trainees_words(
+        tmp_path: Path, whisper: WhisperTranscriber) -> None:
+    clip = trainee_clip("Sorry to interrupt, I can fix your refund right now.",
+                        tmp_path / "trainee-source.wav")
+    mic, listener = barge_in_microphone(whisper)
     player = ClockPlayer()
     speaker = Pyttsx3Speaker(write=lambda s: None, player=player, barge_in=listener.barge_signal)
     started = time.monotonic()
-    mic.push(read_speech(said.audio), started + 1.5)
+    mic.push(clip, started + 1.5)
     spoken = speaker.say(CALLER_LINE, style_for(Voice(), 8), tmp_path / "caller.wav")
     stopped = time.monotonic()
     heard = listener.listen(tmp_path / "trainee.wav")
@@ -179,15 +190,11 @@ def test_a_talked_over_caller_is_graded_as_not_let_vent(tmp_path: Path,
     from trainer.session import Call, run_call
     from trainer.store import SessionWriter, load_session
 
-    said = EspeakSpeaker(write=lambda s: None).say(
-        ["Okay okay, I can send you a replacement today."], style_for(Voice(), 3),
-        tmp_path / "trainee.wav")
-    assert said.audio is not None
-    mic = PushedMicrophone()
-    listener = MicrophoneListener(mic, whisper, 0.6, echo=None, barge_in=True)
-    listener.open()
+    clip = trainee_clip("Okay okay, I can send you a replacement today.",
+                        tmp_path / "trainee.wav")
+    mic, listener = barge_in_microphone(whisper)
     speaker = Pyttsx3Speaker(write=lambda s: None, barge_in=listener.barge_signal,
-                             player=CueingPlayer(mic, {0: read_speech(said.audio)}, 1.5))
+                             player=CueingPlayer(mic, {0: clip}, 1.5))
     persona = find_persona("irate-dana", [Path(__file__).resolve().parent.parent / "personas"])
     writer = SessionWriter(tmp_path / "sessions", persona.id, {"caller_name": persona.name})
     call = Call(persona, Caller(persona, ScriptedChat(replies=["Excuse me, I wasn't finished!"])),

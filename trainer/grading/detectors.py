@@ -148,7 +148,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(wow|(oh|well),? (great|wonderful|brilliant|lovely|perfect)|another one|genius|"
         r"obviously|clearly|whatever|seriously|really\?|"
         r"as i (already )?(said|told)|like i said|not (complicated|hard|difficult)|"
-        r"i guess|bye|not (our|my) job|ask your|good luck|well,|i'?m not|love hearing|"
+        r"i guess|bye|not (our|my) job|ask your|good luck|i'?m not|love hearing|"
         r"another one)"),
 }
 
