@@ -298,10 +298,12 @@ def describe_error(exc: BaseException, spec: str) -> str | None:
 
 def _why(exc: BaseException) -> str:
     """The exception's class, with the HTTP status and the start of the server's message."""
+    why = type(exc).__name__
     status = getattr(exc, "status_code", None)
+    if status is not None:
+        why += f" {status}"
     body = getattr(exc, "body", None)
     message = body.get("message") if isinstance(body, dict) else None
-    if not isinstance(message, str):
-        return type(exc).__name__ if status is None else f"{type(exc).__name__} {status}"
-    first = " ".join(message.split())[:120]
-    return f"{type(exc).__name__} {status}: {first}"
+    if isinstance(message, str):
+        why += ": " + " ".join(message.split())[:120]
+    return why

@@ -199,18 +199,9 @@ class ModelGrader:
 
     def _invoke(self, messages: list[BaseMessage], options: list[str], quotes: list[str], *,
                 seed: int, temperature: float) -> str:
-        schema = reply_schema(options, quotes)
-        fmt = _response_format(self.model, schema)
         try:
-            try:
-                reply = self.model.invoke(messages, response_format=fmt, seed=seed,
-                                          temperature=temperature)
-            except Exception as exc:
-                if not _refuses_json_schema(exc, fmt):
-                    raise
-                _JSON_OBJECT_ENDPOINTS.add(_endpoint(self.model))
-                reply = self.model.invoke(messages, response_format=_response_format(
-                    self.model, schema), seed=seed, temperature=temperature)
+            reply = self._call(messages, reply_schema(options, quotes), seed=seed,
+                               temperature=temperature)
         except Exception as exc:
             line = self._describe(exc) if self._describe else None
             if line:
@@ -218,6 +209,19 @@ class ModelGrader:
             raise
         content = getattr(reply, "content", reply)
         return content if isinstance(content, str) else json.dumps(content)
+
+    def _call(self, messages: list[BaseMessage], schema: dict[str, Any], **kwargs: Any) -> Any:
+        """One model call; an endpoint that refuses ``json_schema`` is asked again (and from
+        then on) with ``json_object``."""
+        fmt = _response_format(self.model, schema)
+        try:
+            return self.model.invoke(messages, response_format=fmt, **kwargs)
+        except Exception as exc:
+            if not _refuses_json_schema(exc, fmt):
+                raise
+        _JSON_OBJECT_ENDPOINTS.add(_endpoint(self.model))
+        return self.model.invoke(messages, response_format=_response_format(self.model, schema),
+                                 **kwargs)
 
     # --- prompt ---
 
