@@ -41,15 +41,16 @@ info = llama_cpp.llama_print_system_info().decode()
 sys.exit(0 if "AMX" in info else 1)
 PY
 }
-if llama_has_amx; then
-  echo "setup: the installed llama-cpp-python has AMX kernels compiled in (they crash on AMX CPUs); rebuilding without them (~8 min)"
-  quiet_pip install -q --force-reinstall --no-deps --no-cache-dir "$LLAMA_PIN"
-fi
 
 extras="mic,neural,sphinx,accurate,postgres"
 [ "$DEV" = 1 ] && extras="$extras,dev"
 echo "setup: installing Python packages (first time: llama-cpp-python compiles, ~8 min)"
 quiet_pip install -q -e ".[$extras]"
+# checked after the install too: pip may have reused a cached wheel built with AMX elsewhere
+if llama_has_amx; then
+  echo "setup: the installed llama-cpp-python has AMX kernels compiled in (they crash on AMX CPUs); rebuilding without them (~8 min)"
+  quiet_pip install -q --force-reinstall --no-deps --no-cache-dir "$LLAMA_PIN"
+fi
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 
 python -m trainer setup
