@@ -7,6 +7,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from pg import pg_server, pg_url  # noqa: F401  (the postgres tier's fixtures)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -28,7 +30,12 @@ __all__ = [
     "find_persona",
     "list_personas",
     "load_persona",
+    "load_snapshot",
+    "parse_text",
+    "persona_file",
+    "persona_hash",
     "template",
+    "write_snapshot",
 ]
 
 TRIGGERS = (
@@ -172,22 +179,53 @@ def _strings(value: object, path: str = "") -> Iterable[tuple[str, str]]:
 
 def _parse(path: Path) -> Persona:
     try:
-        data = yaml.safe_load(path.read_text())
+        text = path.read_text()
     except OSError as exc:
         raise PersonaError(f"{path}: (file): cannot read ({exc.strerror})") from None
+    return parse_text(text, path)
+
+
+MAX_BYTES = 200_000
+
+
+def _yaml_data(text: str, path: Path | str) -> object:
+    """``yaml.safe_load`` (plain data only, never arbitrary objects), refusing aliases: a few
+    nested aliases expand to billions of nodes when validated."""
+    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        raise PersonaError(f"{path}: (file): larger than {MAX_BYTES // 1000} kB")
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken):
+                line = token.start_mark.line + 1
+                raise PersonaError(f"{path}: line {line}: YAML aliases (*name) are not allowed")
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(yaml)"
-        raise PersonaError(f"{path}: {where}: not valid YAML") from None
+        problem = getattr(exc, "problem", None)
+        raise PersonaError(f"{path}: {where}: not valid YAML" + (f" ({problem})" if problem
+                                                                   else "")) from None
+
+
+def parse_text(text: str, path: Path | str) -> Persona:
+    """Validate persona YAML text as if it were the file ``path`` (whose stem is the id);
+    raises `PersonaError` with every problem, one ``file: field: reason`` per line."""
+    data = _yaml_data(text, path)
     if not isinstance(data, dict):
         raise PersonaError(f"{path}: (top level): expected a mapping of fields")
     try:
         persona = Persona.model_validate(data)
     except ValidationError as exc:
         raise PersonaError("\n".join(error_lines(path, exc))) from None
-    if persona.id != path.stem:
-        raise PersonaError(f"{path}: id: '{persona.id}' must match the file name '{path.stem}'")
+    stem = Path(path).stem
+    if persona.id != stem:
+        raise PersonaError(f"{path}: id: '{persona.id}' must match the file name '{stem}'")
     return persona
+
+
+def persona_file(persona_id: str, dirs: Iterable[Path]) -> Path | None:
+    """The file a persona id loads from (the first folder that has it), or None."""
+    return _persona_files(dirs).get(persona_id)
 
 
 def load_persona(path: Path) -> Persona:
@@ -242,3 +280,44 @@ def template(persona_id: str) -> str:
     """A commented persona template that passes `check` once the TODO lines are filled in."""
     return (Path(__file__).parent / "persona_template.yaml").read_text().replace(
         "__ID__", persona_id)
+
+
+# --- versions: what exactly a session was played with -------------------------------------------
+
+SNAPSHOT_DIR = "persona"  # <session>/persona/<id>.yaml: the persona as it was played
+
+
+def persona_hash(persona: Persona) -> str:
+    """The persona's content hash (SHA-256 of its validated fields as canonical JSON): the same
+    for any file that means the same persona, different after any change of meaning."""
+    canonical = json.dumps(persona.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _source_text(persona: Persona, dirs: Iterable[Path]) -> str:
+    """The persona file's own text (comments kept) when it still holds this exact persona,
+    else the validated fields as YAML."""
+    path = _persona_files(dirs).get(persona.id)
+    if path is not None:
+        try:
+            if persona_hash(_parse(path)) == persona_hash(persona):
+                return path.read_text()
+        except PersonaError:
+            pass
+    return yaml.safe_dump(persona.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def write_snapshot(persona: Persona, folder: Path, dirs: Iterable[Path] = ()) -> Path:
+    """Keep a copy of the persona YAML a session is played with inside its folder, so later
+    edits of the persona never change how the session reads."""
+    out = folder / SNAPSHOT_DIR / f"{persona.id}.yaml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(_source_text(persona, dirs))
+    return out
+
+
+def load_snapshot(folder: Path) -> Persona | None:
+    """The persona a session was played with (its snapshot), or None for older sessions."""
+    found = sorted((folder / SNAPSHOT_DIR).glob("*.yaml"))
+    return _parse(found[0]) if found else None

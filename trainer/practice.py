@@ -14,7 +14,7 @@ from trainer.caller import Caller
 from trainer.config import Settings
 from trainer.director import Director
 from trainer.models import chat_model, parse_spec
-from trainer.personas import Persona
+from trainer.personas import Persona, persona_hash, write_snapshot
 from trainer.prompts import template_version
 from trainer.session import Call, CallResult, run_call
 from trainer.store import SessionWriter, load_session, update_session_meta
@@ -68,6 +68,7 @@ def _session_meta(persona: Persona, settings: Settings, seed: int | None,
                   mode: str) -> dict[str, object]:
     return {
         "caller_name": persona.name,
+        "persona_hash": persona_hash(persona),
         "persona_file_difficulty": persona.difficulty,
         "mode": mode,
         "seed": seed,
@@ -99,6 +100,7 @@ def practise(persona: Persona, settings: Settings, speaker: Speaker, listener: L
                         model_triggers=trusted_director(settings))
     writer = SessionWriter(settings.sessions_dir, persona.id,
                            _session_meta(persona, settings, options.seed, options.mode))
+    write_snapshot(persona, writer.dir, settings.persona_dirs())
     call = Call(persona, caller, director, speaker, listener, writer,
                 max_turns=options.max_turns, model_label=settings.model_for("caller"),
                 style_for=style_for, notify=notify)

@@ -175,12 +175,24 @@ def find_persona_info(persona_id: str | None, settings: Settings) -> tuple[str |
     return p.name, tuple(p.tips)
 
 
+def _played_persona_info(folder: Path) -> tuple[str | None, tuple[str, ...]] | None:
+    """The caller name and focus tips of the persona as the session was played (its snapshot),
+    so editing a persona later never changes how an old session is graded."""
+    from trainer.personas import PersonaError, load_snapshot
+
+    try:
+        played = load_snapshot(folder)
+    except PersonaError:
+        return None
+    return (played.name, tuple(played.tips)) if played is not None else None
+
+
 def grade_session(folder: Path, settings: Settings, *, grading: Grading | None = None,
                   progress: Progress | None = None, debrief: bool = True) -> Grade:
     """Grade a saved call, write ``grade.json`` (and the debrief) into its folder."""
     t = load_session(folder)
     grading = grading or Grading.from_settings(settings)
-    name, focus = find_persona_info(t.persona, settings)
+    name, focus = _played_persona_info(folder) or find_persona_info(t.persona, settings)
     grade = grade_transcript(t, grading, persona_name=name, focus=focus,
                              pass_mark=settings.pass_mark, progress=progress)
     (folder / "grade.json").write_text(grade.model_dump_json(indent=2) + "\n")
