@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from trainer.config import load_settings, project_root
+from trainer.db import close_stores
 from trainer.grading import commands
 from trainer.grading.debrief import build_debrief, summary, to_html, to_markdown
 from trainer.grading.fakes import ScriptedChat
@@ -201,7 +202,9 @@ def test_grade_then_debrief_dispute_and_history(home: Path, fake_model: None) ->
     assert out.exit_code == 0
     assert "no_calm_down" in out.stdout and "✓✗" in out.stdout
     assert "I said I was sorry twice" in out.stdout
-    (home / "history.sqlite").unlink()  # a lost index is rebuilt from the folders
+    close_stores()  # a lost store is rebuilt from the folders, disputes included
+    for f in home.glob("trainer.db*"):
+        f.unlink()
     assert "I said I was sorry twice" in runner.invoke(app(), ["history"]).stdout
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from trainer.config import ConfigError, Settings, load_settings
+from trainer.db import StoreError
 from trainer.models import ModelError
 from trainer.personas import (
     Persona,
@@ -41,8 +42,8 @@ app.add_typer(config_app, name="config")
 console = Console()
 err = Console(stderr=True)
 
-KNOWN_ERRORS = (PersonaError, ConfigError, ModelError, TranscriptError, PromptError, ValueError,
-                OSError)
+KNOWN_ERRORS = (PersonaError, ConfigError, ModelError, TranscriptError, PromptError, StoreError,
+                ValueError, OSError)
 
 
 def _settings(**overrides: object) -> Settings:
@@ -262,7 +263,8 @@ def config_show() -> None:
 def _register_extensions() -> None:
     """Voice and grading commands live beside their packages."""
     for module in ("trainer.voice.commands", "trainer.grading.commands",
-                   "trainer.consistency.commands"):
+                   "trainer.consistency.commands", "trainer.db.commands",
+                   "trainer.web.commands"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:

@@ -59,6 +59,10 @@ class Settings(BaseModel):
     # grading
     repeats: int = 3
     pass_mark: float = 70.0
+    # the shared store and the web app
+    database_url: str | None = None  # default: SQLite at home/trainer.db
+    web_max_calls: int = 0  # simultaneous web calls; 0: measured default for the model (see README)
+    web_resume_seconds: float = 30.0  # a dropped call socket may reconnect within this window
 
     def model_for(self, role: Role) -> str:
         """The model spec for a role: its own setting, else the shared ``model``."""

@@ -12,6 +12,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from trainer.caller import Caller
 from trainer.config import Settings
+from trainer.db import local_login, open_store
 from trainer.director import Director
 from trainer.models import chat_model, parse_spec
 from trainer.personas import Persona, persona_hash, write_snapshot
@@ -89,35 +90,58 @@ class CallOptions:
     max_turns: int = 20
     seed: int | None = None
     mode: str = "text"
+    trainee: str | None = None  # the account the call is filed under (default: the OS login)
 
 
 def practise(persona: Persona, settings: Settings, speaker: Speaker, listener: Listener,
              options: CallOptions, notify: Callable[[str], None] = lambda _m: None,
-             style_for: StyleFor | None = None) -> CallResult:
-    """Build the models and run one call; the transcript is saved as it goes."""
+             style_for: StyleFor | None = None,
+             on_start: Callable[[SessionWriter], None] | None = None) -> CallResult:
+    """Build the models and run one call; the transcript is saved as it goes. ``on_start``
+    gets the session as soon as its folder exists (before the caller's first line)."""
     caller = Caller(persona, chat_model("caller", settings, seed=options.seed))
     director = Director(persona, director_model(settings, options.seed), seed=options.seed,
                         model_triggers=trusted_director(settings))
-    writer = SessionWriter(settings.sessions_dir, persona.id,
-                           _session_meta(persona, settings, options.seed, options.mode))
-    write_snapshot(persona, writer.dir, settings.persona_dirs())
+    writer = _open_session(persona, settings, options)
+    if on_start is not None:
+        on_start(writer)
     call = Call(persona, caller, director, speaker, listener, writer,
                 max_turns=options.max_turns, model_label=settings.model_for("caller"),
                 style_for=style_for, notify=notify)
     result = run_call(call)
     finish_recording(result.session_dir)
+    open_store(settings).finish_session(result.session_id, result.ended_by, result.turns)
     return result
 
 
+def _open_session(persona: Persona, settings: Settings, options: CallOptions) -> SessionWriter:
+    """The session folder, filed in the shared store under the trainee's account as it starts
+    (a call made in the terminal appears on the trainee's web page)."""
+    trainee = options.trainee or local_login()
+    version = persona_hash(persona)
+    meta = {**_session_meta(persona, settings, options.seed, options.mode), "trainee": trainee}
+    writer = SessionWriter(settings.sessions_dir, persona.id, meta)
+    write_snapshot(persona, writer.dir, settings.persona_dirs())
+    open_store(settings).register_session(
+        writer.id, trainee, writer.dir, persona_id=persona.id, persona_hash=version,
+        mode=options.mode, started_at=str(writer.meta["started_at"]))
+    return writer
+
+
 def finish_recording(session_dir: Path) -> None:
-    """For a call with audio: the whole-call WAV, and the measures only the whole call gives
-    (talk-time ratio; per trainee turn the response gap, overlap, loudness vs own median)."""
+    """For a call with audio: the whole-call WAV, and — when the trainee spoke rather than typed
+    — the measures only the whole call gives (talk-time ratio; per trainee turn the response
+    gap, overlap, loudness vs own median)."""
     transcript = load_session(session_dir)
     if not any(t.audio for t in transcript.turns):
         return
     from trainer.voice.recording import call_measures, write_call_wav
 
     call_wav = write_call_wav(transcript.turns, session_dir)
+    if not any(t.audio for t in transcript.by("trainee")):  # typed replies: nothing to measure
+        if call_wav is not None:
+            update_session_meta(session_dir, call_audio=str(call_wav.relative_to(session_dir)))
+        return
     measures = call_measures(transcript.turns, session_dir).to_dict()
     per_turn = measures.pop("turns")
     transcript.turns = [replace(t, measures={**(t.measures or {}), **per_turn[t.index]})

@@ -167,8 +167,8 @@ def run_call(call: Call) -> CallResult:
     error = None
     try:
         ended_by = _converse(loop)
-    except EndOfInput:
-        ended_by = "end_of_input"
+    except EndOfInput as exc:  # EndOfInput("disconnected"): why the input ended
+        ended_by = str(exc.args[0]) if exc.args else "end_of_input"
     except KeyboardInterrupt:
         ended_by = "interrupted"
     except Exception as exc:  # a model or device failure: keep what was said, report one line

@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from trainer.config import ConfigError, Settings, load_settings
+from trainer.db import StoreError
 from trainer.grading.debrief import build_debrief, summary, to_markdown, write_debrief
 from trainer.grading.grader import GradingError
 from trainer.grading.history import add_dispute, history
@@ -36,7 +37,7 @@ from trainer.transcript import TranscriptError, load_transcript
 __all__ = ["after_call", "grade_json", "register"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-_ERRORS = (TranscriptError, RubricError, ConfigError, GradingError, OSError)
+_ERRORS = (TranscriptError, RubricError, ConfigError, GradingError, OSError, StoreError)
 
 
 def _one_line_errors(fn: F) -> F:
@@ -152,7 +153,9 @@ def _history(trainee: str | None) -> None:
     if h.disputes:
         typer.echo("\nDisputes for the trainer to review:")
         for d in h.disputes:
-            typer.echo(f"  {d.session} {d.criterion} (was {d.verdict or 'unscored'}): {d.why}")
+            settled = "" if d.status == "open" else f" [{d.status}: {d.reply or ''}]"
+            typer.echo(f"  {d.session} {d.criterion} (was {d.verdict or 'unscored'}): {d.why}"
+                       f"{settled}")
 
 
 def dispute_cmd(
@@ -166,7 +169,8 @@ def dispute_cmd(
 
 @_one_line_errors
 def _dispute(session_id: str, criterion: str, why: str) -> None:
-    d = add_dispute(session_dir(session_id, _settings()), criterion, why)
+    settings = _settings()
+    d = add_dispute(session_dir(session_id, settings), criterion, why, settings)
     typer.echo(f"Dispute recorded: {d.session} {d.criterion} (verdict {d.verdict or 'unscored'})")
 
 

@@ -1,31 +1,24 @@
-"""Progress across sessions: an SQLite index under the app's home, rebuilt from the session
-folders whenever it is missing or stale. The folders are the source of truth (``grade.json``,
-``disputes.json``); the index is a cache that can always be thrown away."""
+"""Progress across sessions, from the shared store (`trainer.db`): the store indexes every
+session folder (new or changed folders are indexed on each read), so the terminal's
+``trainer history`` and the web app's progress page read the same figures. Disputes live in
+the store (and, as a record, in the session folder's ``disputes.json``)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from trainer.config import Settings
-from trainer.grading.pipeline import load_grade, load_session
+from trainer.db import SessionInfo, Store, open_store, sync_sessions
+from trainer.grading.pipeline import load_grade
 from trainer.grading.rubric import CONTRACT_IDS
 from trainer.transcript import TranscriptError
 
-__all__ = ["CriterionProgress", "Dispute", "History", "add_dispute", "history", "refresh_index"]
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, trainee TEXT, persona TEXT,
-    graded_at TEXT, score REAL, passed INTEGER, stamp TEXT);
-CREATE TABLE IF NOT EXISTS verdicts (session TEXT, criterion TEXT, verdict TEXT, split INTEGER);
-CREATE TABLE IF NOT EXISTS disputes (session TEXT, criterion TEXT, verdict TEXT, why TEXT,
-    at TEXT);
-"""
+__all__ = ["CriterionProgress", "Dispute", "History", "add_dispute", "history", "progress",
+           "refresh_index"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +28,8 @@ class Dispute:
     verdict: str | None
     why: str
     at: str
+    status: str = "open"
+    reply: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,32 +50,38 @@ class History:
     disputes: tuple[Dispute, ...]
 
 
-def _index_path(settings: Settings) -> Path:
-    return settings.home / "history.sqlite"
+def refresh_index(settings: Settings) -> int:
+    """Index new or changed session folders into the store; returns how many."""
+    return sync_sessions(open_store(settings), settings.sessions_dir)
 
 
-def _stamp(folder: Path) -> str:
-    files = [folder / "grade.json", folder / "disputes.json", folder / "session.json"]
-    return ";".join(f"{f.name}:{f.stat().st_mtime_ns}" for f in files if f.exists())
+def _order(criteria: set[str]) -> list[str]:
+    return sorted(criteria, key=lambda c: (
+        CONTRACT_IDS.index(c) if c in CONTRACT_IDS else len(CONTRACT_IDS), c))
 
 
-def _graded(settings: Settings) -> dict[str, Path]:
-    root = settings.sessions_dir
-    if not root.is_dir():
-        return {}
-    return {d.name: d for d in sorted(root.iterdir()) if (d / "grade.json").exists()}
+def progress(store: Store, graded: Sequence[SessionInfo], trainee: str | None = None) -> History:
+    """Progress per criterion over these graded sessions (any order), and their disputes."""
+    rows = sorted(graded, key=lambda s: (s.graded_at or "", s.id))
+    ids = [s.id for s in rows]
+    by = store.verdicts(ids)
+    sym = {"pass": "✓", "fail": "✗", "na": "–", None: "?"}
+    crits = tuple(CriterionProgress(
+        c, "".join(sym[by.get((s, c))] for s in ids),
+        sum(by.get((s, c)) == "pass" for s in ids),
+        sum(by.get((s, c)) in ("pass", "fail") for s in ids))
+        for c in _order({c for _, c in by}))
+    disputes = tuple(Dispute(d.session_id, d.criterion, d.verdict, d.why, d.at, d.status, d.reply)
+                     for d in store.disputes(ids))
+    return History(trainee, tuple((s.id, s.persona_id or "", s.score, bool(s.passed))
+                                  for s in rows), crits, disputes)
 
 
-@contextmanager
-def _db(settings: Settings) -> Iterator[sqlite3.Connection]:
-    settings.home.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(_index_path(settings))
-    try:
-        con.executescript(SCHEMA)
-        yield con
-        con.commit()
-    finally:
-        con.close()
+def history(settings: Settings, trainee: str | None = None) -> History:
+    """Progress per criterion across the (trainee's) graded sessions, and their disputes."""
+    refresh_index(settings)
+    store = open_store(settings)
+    return progress(store, store.sessions(owner=trainee, graded_only=True), trainee)
 
 
 def _read_disputes(folder: Path) -> list[dict[str, str]]:
@@ -94,72 +95,10 @@ def _read_disputes(folder: Path) -> list[dict[str, str]]:
     return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
 
-def _trainee(folder: Path) -> str:
-    try:
-        return str(load_session(folder).meta.get("trainee") or "default")
-    except TranscriptError:
-        return "default"
-
-
-def _index_one(con: sqlite3.Connection, sid: str, folder: Path) -> None:
-    grade = load_grade(folder)
-    for table, col in (("sessions", "id"), ("verdicts", "session"), ("disputes", "session")):
-        con.execute(f"DELETE FROM {table} WHERE {col} = ?", (sid,))
-    con.execute("INSERT INTO sessions VALUES (?,?,?,?,?,?,?)",
-                (sid, _trainee(folder), grade.persona, grade.graded_at, grade.score.total,
-                 int(grade.score.passed), _stamp(folder)))
-    con.executemany("INSERT INTO verdicts VALUES (?,?,?,?)",
-                    [(sid, g.id, g.verdict, int(g.split)) for g in grade.criteria.values()])
-    con.executemany("INSERT INTO disputes VALUES (?,?,?,?,?)",
-                    [(sid, d.get("criterion"), d.get("verdict"), d.get("why"), d.get("at"))
-                     for d in _read_disputes(folder)])
-
-
-def refresh_index(settings: Settings) -> int:
-    """Bring the index up to date with the session folders; returns sessions re-indexed."""
-    folders = _graded(settings)
-    changed = 0
-    with _db(settings) as con:
-        known = dict(con.execute("SELECT id, stamp FROM sessions").fetchall())
-        for sid in set(known) - set(folders):
-            for table, col in (("sessions", "id"), ("verdicts", "session"),
-                               ("disputes", "session")):
-                con.execute(f"DELETE FROM {table} WHERE {col} = ?", (sid,))
-        for sid, folder in folders.items():
-            if known.get(sid) != _stamp(folder):
-                try:
-                    _index_one(con, sid, folder)
-                    changed += 1
-                except TranscriptError:
-                    continue  # an unreadable grade stays out of the index
-    return changed
-
-
-def history(settings: Settings, trainee: str | None = None) -> History:
-    """Progress per criterion across the (trainee's) graded sessions, and open disputes."""
-    refresh_index(settings)
-    with _db(settings) as con:
-        where, args = ("WHERE trainee = ?", (trainee,)) if trainee else ("", ())
-        rows = con.execute(f"SELECT id, persona, score, passed FROM sessions {where} "
-                           "ORDER BY graded_at, id", args).fetchall()
-        ids = [r[0] for r in rows]
-        verdicts = con.execute("SELECT session, criterion, verdict FROM verdicts").fetchall()
-        disputes = con.execute("SELECT session, criterion, verdict, why, at FROM disputes "
-                               "ORDER BY at").fetchall()
-    by = {(s, c): v for s, c, v in verdicts}
-    crits = sorted({c for _, c, _ in verdicts}, key=lambda c: (
-        CONTRACT_IDS.index(c) if c in CONTRACT_IDS else len(CONTRACT_IDS), c))
-    sym = {"pass": "✓", "fail": "✗", "na": "–", None: "?"}
-    progress = tuple(CriterionProgress(
-        c, "".join(sym[by.get((s, c))] for s in ids),
-        sum(by.get((s, c)) == "pass" for s in ids),
-        sum(by.get((s, c)) in ("pass", "fail") for s in ids)) for c in crits)
-    return History(trainee, tuple((r[0], r[1], r[2], bool(r[3])) for r in rows), progress,
-                   tuple(Dispute(*d) for d in disputes if d[0] in ids))
-
-
-def add_dispute(folder: Path, criterion: str, why: str) -> Dispute:
-    """Record a trainee's disagreement with a verdict (in the session folder)."""
+def add_dispute(folder: Path, criterion: str, why: str, settings: Settings,
+                user_id: int | None = None) -> Dispute:
+    """Record a trainee's disagreement with a verdict: in the store (where a trainer settles
+    it) and in the session folder's ``disputes.json``."""
     grade = load_grade(folder)
     if criterion not in grade.criteria:
         valid = ", ".join(grade.criteria)
@@ -167,8 +106,12 @@ def add_dispute(folder: Path, criterion: str, why: str) -> Dispute:
                               f"valid: {valid}")
     if not why.strip():
         raise TranscriptError(f"{folder}: dispute: say why you disagree")
+    store = open_store(settings)
+    if store.session(folder.name) is None:
+        refresh_index(settings)
     d = Dispute(folder.name, criterion, grade.criteria[criterion].verdict, why.strip(),
                 datetime.now(UTC).isoformat(timespec="seconds"))
+    store.add_dispute(d.session, d.criterion, d.verdict, d.why, user_id=user_id, at=d.at)
     items = [*_read_disputes(folder), {"criterion": d.criterion, "verdict": d.verdict or "",
                                        "why": d.why, "at": d.at}]
     (folder / "disputes.json").write_text(json.dumps(items, indent=2, ensure_ascii=False) + "\n")

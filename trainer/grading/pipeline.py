@@ -196,11 +196,20 @@ def grade_session(folder: Path, settings: Settings, *, grading: Grading | None =
     grade = grade_transcript(t, grading, persona_name=name, focus=focus,
                              pass_mark=settings.pass_mark, progress=progress)
     (folder / "grade.json").write_text(grade.model_dump_json(indent=2) + "\n")
+    _index(folder, settings)
     if debrief:
         from trainer.grading.debrief import write_debrief
 
         write_debrief(folder, grade, t, settings)
     return grade
+
+
+def _index(folder: Path, settings: Settings) -> None:
+    """File the grade in the shared store, so history and the web app see it at once."""
+    from trainer.db import open_store, sync_folder
+
+    if folder.parent.resolve() == settings.sessions_dir.resolve():
+        sync_folder(open_store(settings), folder)
 
 
 def load_grade(folder: Path) -> Grade:

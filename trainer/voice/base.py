@@ -13,7 +13,8 @@ __all__ = ["EndOfInput", "Heard", "Listener", "Speaker", "Spoken", "VoiceStyle"]
 
 
 class EndOfInput(Exception):
-    """The trainee's input is exhausted (end of script, end of file): the call ends."""
+    """The trainee's input is exhausted (end of script, end of file): the call ends. An optional
+    argument names why (e.g. ``EndOfInput("disconnected")``); it becomes the call's ending."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from trainer.config import Settings
 from trainer.voice.base import Listener, Speaker, VoiceStyle
-from trainer.voice.playback import BargeIn, output_available
+from trainer.voice.playback import BargeIn, Player, output_available
 from trainer.voice.stt import Transcriber
 from trainer.voice.style import BaseVoice, style_for
 from trainer.voice.text import KeyboardListener, ScriptListener, TextSpeaker
@@ -19,6 +19,7 @@ __all__ = [
     "build_speaker",
     "build_transcriber",
     "close",
+    "microphone_listener",
     "style_for_persona",
 ]
 
@@ -31,26 +32,28 @@ def _quiet(_message: str) -> None:
 
 
 def build_speaker(settings: Settings, write: Write | None = None, *, notify: Write | None = None,
-                  engine: str | None = None, barge_in: BargeIn | None = None) -> Speaker:
+                  engine: str | None = None, barge_in: BargeIn | None = None,
+                  player: Player | None = None) -> Speaker:
     """The caller's voice: ``settings.tts_engine`` (``none`` → text only), unless ``engine`` (a
     persona's ``voice.engine``) names another. ``write`` shows the text as it is spoken (default:
-    stdout); ``notify`` gets one-line notes (a missing engine, no sound card)."""
+    stdout); ``notify`` gets one-line notes (a missing engine, no sound card); ``player`` plays
+    each rendered sentence (default: the sound card, e.g. a web page's socket instead)."""
     notify = notify or _quiet
     chosen = settings.tts_engine if engine in (None, "default") else engine
     if settings.tts_engine == "none" or chosen == "none":
         return TextSpeaker(write)
-    if not output_available():
+    if player is None and not output_available():
         notify("no sound output device: the caller's lines are shown and saved as WAVs")
     from trainer.voice import tts
 
     if chosen == "hibari":
         try:
-            return tts.HibariSpeaker(write, barge_in=barge_in)
+            return tts.HibariSpeaker(write, barge_in=barge_in, player=player)
         except RuntimeError as exc:
             notify(f"{exc}; using the default voice")
     if chosen == "espeak":
-        return tts.EspeakSpeaker(write, barge_in=barge_in)
-    return tts.Pyttsx3Speaker(write, barge_in=barge_in)
+        return tts.EspeakSpeaker(write, barge_in=barge_in, player=player)
+    return tts.Pyttsx3Speaker(write, barge_in=barge_in, player=player)
 
 
 def build_transcriber(settings: Settings) -> Transcriber:
@@ -94,14 +97,25 @@ def build_listener(mode: str, settings: Settings, audio_script_dir: Path | None 
         mic = listen.open_microphone_or_none(notify=notify)
         if mic is None:
             return KeyboardListener()
-        listener = listen.MicrophoneListener(mic, transcriber or build_transcriber(settings),
-                                             settings.pause_threshold, settings.push_to_talk,
-                                             echo, barge_in=settings.barge_in)
-        if listener.barge_signal is not None:
-            notify("barge-in on: talking over the caller stops it (use headphones)")
-            listener.open()  # calibrate now and watch the caller's first line
-        return listener
+        return microphone_listener(mic, settings, transcriber or build_transcriber(settings),
+                                   notify=notify, echo=echo)
     raise ValueError(f"unknown listener mode '{mode}'; valid: {', '.join(LISTENER_MODES)}")
+
+
+def microphone_listener(microphone: object, settings: Settings, transcriber: Transcriber, *,
+                        notify: Write = print, echo: Write | None = print,
+                        push_to_talk: bool | None = None) -> Listener:
+    """The listener for a live microphone — a sound card, or a `PushedMicrophone` fed by a web
+    page — with the settings' endpointing and barge-in. ``push_to_talk`` None: the setting."""
+    from trainer.voice import listen
+
+    ptt = settings.push_to_talk if push_to_talk is None else push_to_talk
+    listener = listen.MicrophoneListener(microphone, transcriber, settings.pause_threshold, ptt,
+                                         echo, barge_in=settings.barge_in)
+    if listener.barge_signal is not None:
+        notify("barge-in on: talking over the caller stops it (use headphones)")
+        listener.open()  # calibrate now and watch the caller's first line
+    return listener
 
 
 class _Voiced(Protocol):

@@ -11,7 +11,7 @@ from trainer.transcript import Turn
 from trainer.voice.measures import overlapped, relative_to_median, response_gap, talk_time_ratio
 from trainer.voice.wav import WavError, check_wav, concat_wavs
 
-__all__ = ["CallMeasures", "call_measures", "write_call_wav"]
+__all__ = ["CallMeasures", "call_measures", "call_timeline", "write_call_wav"]
 
 
 def _audio(turn: Turn, session_dir: Path) -> tuple[Path, float] | None:
@@ -36,7 +36,16 @@ def write_call_wav(turns: Sequence[Turn], session_dir: Path,
     """Mix every turn's WAV onto one timeline (16 kHz) at ``out`` (default
     ``audio/call.wav``). Turns keep their call-clock start, pushed later where a caller line
     took longer to hear than to render (no sound card), so sides never overlap by accident."""
-    parts: list[tuple[Path, float | None]] = []
+    parts: list[tuple[Path, float | None]] = [
+        (path, start) for path, start, _ in _timeline(turns, session_dir).values()]
+    if not parts:
+        return None
+    return concat_wavs(parts, out or session_dir / "audio" / "call.wav")
+
+
+def _timeline(turns: Sequence[Turn], session_dir: Path) -> dict[int, tuple[Path, float, float]]:
+    """Per turn with audio: its WAV, where it starts in the whole-call WAV, and its length."""
+    out: dict[int, tuple[Path, float, float]] = {}
     cursor = 0.0
     for turn in turns:
         found = _audio(turn, session_dir)
@@ -44,11 +53,19 @@ def write_call_wav(turns: Sequence[Turn], session_dir: Path,
             continue
         path, seconds = found
         start = max(_wav_start(turn), cursor)
-        parts.append((path, start))
+        out[turn.index] = (path, start, seconds)
         cursor = start + seconds
-    if not parts:
-        return None
-    return concat_wavs(parts, out or session_dir / "audio" / "call.wav")
+    return out
+
+
+def call_timeline(turns: Sequence[Turn], session_dir: Path) -> dict[int, float]:
+    """Where each turn's speech starts in ``audio/call.wav`` (seconds), for playing a quote
+    from its moment."""
+    out = {}
+    for index, (_, start, _) in _timeline(turns, session_dir).items():
+        turn = next(t for t in turns if t.index == index)
+        out[index] = round(start + float((turn.measures or {}).get("speech_offset", 0.0)), 3)
+    return out
 
 
 @dataclass(frozen=True)
