@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import getpass
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +43,6 @@ __all__ = [
     "close_stores",
     "local_login",
     "open_store",
-    "persona_hash",
 ]
 
 
