@@ -15,7 +15,7 @@ from review_helpers import make_grade, make_session, sqlite_engine
 from sqlalchemy import Engine, create_engine
 
 from trainer.review import actions, assignments
-from trainer.review.index import sync_index
+from trainer.review.index import rollup_from_verdicts, sync_index
 from trainer.review.progress import progress, progress_csv
 from trainer.review.tables import metadata
 
@@ -45,7 +45,7 @@ def test_index_and_progress(engine: Engine, root: Path) -> None:
     make_session(root, "s4", trainee="bob", marks=None)  # not graded yet
     assert sync_index(engine, root) == 4
     assert sync_index(engine, root) == 0  # nothing changed
-    p = progress(engine, ["alice", "bob"])
+    p = progress(engine, ["alice", "bob"], per_trainee=True)
     assert p.sessions == 3
     assert p.weeks == ("2026-W48", "2026-W49")
     assert [(r.week, r.passed, r.applicable) for r in p.team["empathy"]] == [
@@ -55,6 +55,7 @@ def test_index_and_progress(engine: Engine, root: Path) -> None:
     assert [(m.criterion, m.failed) for m in p.most_missed][:2] == [("no_calm_down", 2),
                                                                    ("empathy", 2)] or \
         [(m.criterion, m.failed) for m in p.most_missed][:2] == [("empathy", 2), ("no_calm_down", 2)]
+    assert p.totals["alice"]["empathy"] == (1, 2) and "apology" not in p.totals["bob"]
     fb = {(f.trainee, f.persona): f for f in p.first_best}
     assert fb[("alice", "irate-dana")].first == 20.0 and fb[("alice", "irate-dana")].best == 60.0
     assert progress(engine, ["carol"]).sessions == 0
@@ -148,3 +149,37 @@ def test_assignment_done_when_a_later_session_meets_the_pass_mark(engine: Engine
                                                     today=date(2026, 12, 5))}
     assert got["alice"].done and got["alice"].session_id == "s1" and not got["alice"].overdue
     assert not got["bob"].done and got["bob"].overdue
+
+
+def test_rollup_stays_equal_to_the_verdicts(engine: Engine, root: Path) -> None:
+    from sqlalchemy import select
+
+    from trainer.review.tables import rollup
+
+    def stored() -> dict:
+        with engine.connect() as con:
+            return {(t, w, c): (p, a) for t, w, c, p, a in con.execute(select(rollup)) if a}
+
+    def fresh() -> dict:
+        with engine.connect() as con:
+            return rollup_from_verdicts(con)
+
+    folder = make_session(root, "s1", marks={"empathy": "fail", "apology": "pass"})
+    make_session(root, "s2", trainee="bob", marks={"empathy": "pass", "apology": "na"})
+    sync_index(engine, root)
+    assert stored() == fresh() and fresh()
+    actions.add_override(engine, folder, "empathy", "pass", "n", "t",
+                         actions.session_etag(engine, folder))
+    actions.add_override(engine, folder, "apology", "na", "n", "t",
+                         actions.session_etag(engine, folder))
+    assert stored() == fresh()
+    (folder / "grade.json").write_text(make_grade("s1", "irate-dana", {"empathy": "fail",
+                                                                       "used_name": "fail"})
+                                       .model_dump_json(indent=1))
+    sync_index(engine, root)
+    assert stored() == fresh()
+    import shutil
+
+    shutil.rmtree(folder)
+    sync_index(engine, root)
+    assert stored() == fresh()

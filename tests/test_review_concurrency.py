@@ -45,6 +45,11 @@ def test_two_processes_lose_nothing_and_never_double_write(backend: str, tmp_pat
         decided = con.execute(select(dispute_decisions.c.dispute_id)).scalars().all()
         n_over = con.execute(select(func.count()).select_from(overrides)).scalar_one()
         version = con.execute(select(graded.c.version)).scalar_one()
+        from trainer.review.index import rollup_from_verdicts
+        from trainer.review.tables import rollup
+
+        kept = {(t, w, c): (p, a) for t, w, c, p, a in con.execute(select(rollup)) if a}
+        assert kept == rollup_from_verdicts(con)
     engine.dispose()
     assert sorted(texts) == sorted(f"{w} {i}" for w in ("web1", "web2") for i in range(N))
     assert sorted(decided) == sorted(f"d{d}" for d in range(DISPUTES))  # each once

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
-from trainer.review.index import effective_score, grade_etag, index_session
+from trainer.review.index import count_verdict, effective_score, grade_etag, index_session
 from trainer.review.tables import comments, dispute_decisions, graded, overrides, verdicts
 
 __all__ = [
@@ -130,10 +130,15 @@ def _apply_override(con: Connection, sid: str, criterion: str, verdict: str, not
                     author: str, dispute_id: str | None = None) -> None:
     if verdict not in VERDICTS:
         raise ReviewError(f"verdict: must be one of {', '.join(VERDICTS)}")
-    row = con.execute(select(verdicts.c.ai_verdict).where(verdicts.c.session_id == sid,
-                                                          verdicts.c.criterion == criterion)).first()
+    row = con.execute(select(verdicts.c.ai_verdict, verdicts.c.override_verdict)
+                      .where(verdicts.c.session_id == sid, verdicts.c.criterion == criterion)
+                      ).first()
     if row is None:
         raise ReviewError(f"criterion: '{criterion}' is not graded in session {sid}")
+    who = con.execute(select(graded.c.trainee, graded.c.week)
+                      .where(graded.c.session_id == sid)).one()
+    count_verdict(con, who[0], who[1], criterion, row[1] or row[0], -1)
+    count_verdict(con, who[0], who[1], criterion, verdict, 1)
     con.execute(overrides.insert().values(session_id=sid, criterion=criterion, ai_verdict=row[0],
                                           verdict=verdict, note=note, author=author, at=_now(),
                                           dispute_id=dispute_id))

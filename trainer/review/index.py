@@ -16,13 +16,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, case, delete, func, select, update
 
 from trainer.grading.records import Grade
-from trainer.review.tables import graded, verdicts
-from trainer.review.upsert import upsert
+from trainer.review.tables import graded, rollup, verdicts
+from trainer.review.upsert import add_counts, upsert
 
-__all__ = ["IndexedSession", "effective_score", "grade_etag", "index_session", "sync_index"]
+__all__ = ["IndexedSession", "count_verdict", "effective_score", "forget", "grade_etag", "index_session",
+           "rebuild_rollup", "rollup_from_verdicts", "sync_index"]
 
 UNGRADED = "ungraded"
 
@@ -98,6 +99,26 @@ def _session_row(folder: Path, grade: Grade | None) -> dict[str, Any]:
             "grade_etag": grade_etag(folder), "stamp": _stamp(folder)}
 
 
+def contribution(con: Connection, sid: str, sign: int) -> None:
+    """Add (``sign`` 1) or remove (-1) a session's verdicts from the progress rollup."""
+    row = con.execute(select(graded.c.trainee, graded.c.week)
+                      .where(graded.c.session_id == sid)).first()
+    if row is None:
+        return
+    marks = con.execute(select(verdicts.c.criterion, verdicts.c.override_verdict,
+                               verdicts.c.ai_verdict).where(verdicts.c.session_id == sid)).all()
+    for crit, over, ai in marks:
+        count_verdict(con, row[0], row[1], crit, over or ai, sign)
+
+
+def count_verdict(con: Connection, trainee: str, week: str, criterion: str,
+                  verdict: str | None, sign: int) -> None:
+    """One effective verdict in or out of the rollup."""
+    applicable = verdict in ("pass", "fail")
+    add_counts(con, rollup, {"trainee": trainee, "week": week, "criterion": criterion},
+               {"passed": sign * (verdict == "pass"), "applicable": sign * applicable})
+
+
 def _write_verdicts(con: Connection, sid: str, grade: Grade | None) -> float | None:
     kept = dict(con.execute(select(verdicts.c.criterion, verdicts.c.override_verdict)
                             .where(verdicts.c.session_id == sid)).all())
@@ -112,19 +133,35 @@ def _write_verdicts(con: Connection, sid: str, grade: Grade | None) -> float | N
                             for g in grade.criteria.values()])
 
 
-def index_session(con: Connection, folder: Path) -> IndexedSession:
-    """(Re)index one session folder inside the caller's transaction."""
+def index_session(con: Connection, folder: Path, trainee: str | None = None) -> IndexedSession:
+    """(Re)index one session folder inside the caller's transaction. ``trainee``: the owner as
+    the app's store knows it (default: ``trainee`` in session.json)."""
     grade = _grade(folder)
     row = _session_row(folder, grade)
+    if trainee:
+        row["trainee"] = trainee
     sid = row["session_id"]
+    # take the session's row lock first (SQLite: the write lock), so two processes indexing
+    # the same session run one after the other and the rollup counts it once
+    con.execute(update(graded).where(graded.c.session_id == sid).values(version=graded.c.version))
     old = con.execute(select(graded.c.grade_etag).where(graded.c.session_id == sid)).first()
+    contribution(con, sid, -1)
     upsert(con, graded, {**row, "version": 0}, ["session_id"],
            update_cols=[k for k in row if k != "session_id"])
     row["effective_score"] = _write_verdicts(con, sid, grade)
     bump = graded.c.version + (1 if old is not None and old[0] != row["grade_etag"] else 0)
     con.execute(update(graded).where(graded.c.session_id == sid)
                 .values(effective_score=row["effective_score"], version=bump))
+    contribution(con, sid, 1)
     return IndexedSession(sid, row["trainee"], row["persona"])
+
+
+def forget(con: Connection, sids: list[str]) -> None:
+    """Drop sessions whose folders are gone from the index (and from the rollup)."""
+    for sid in sids:
+        contribution(con, sid, -1)
+    con.execute(delete(verdicts).where(verdicts.c.session_id.in_(sids)))
+    con.execute(delete(graded).where(graded.c.session_id.in_(sids)))
 
 
 def sync_index(engine: Engine, sessions_root: Path) -> int:
@@ -137,10 +174,31 @@ def sync_index(engine: Engine, sessions_root: Path) -> int:
     gone = [sid for sid in known if sid not in folders]
     if gone:
         with engine.begin() as con:
-            con.execute(delete(verdicts).where(verdicts.c.session_id.in_(gone)))
-            con.execute(delete(graded).where(graded.c.session_id.in_(gone)))
+            forget(con, gone)
     for start in range(0, len(changed), 200):
         with engine.begin() as con:
             for folder in changed[start:start + 200]:
                 index_session(con, folder)
     return len(changed)
+
+
+def rollup_from_verdicts(con: Connection) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """The rollup recomputed from the verdicts (what the maintained one must equal)."""
+    eff = func.coalesce(verdicts.c.override_verdict, verdicts.c.ai_verdict)
+    q = (select(graded.c.trainee, graded.c.week, verdicts.c.criterion,
+                func.sum(case((eff == "pass", 1), else_=0)),
+                func.sum(case((eff.in_(("pass", "fail")), 1), else_=0)))
+         .join(verdicts, verdicts.c.session_id == graded.c.session_id)
+         .group_by(graded.c.trainee, graded.c.week, verdicts.c.criterion))
+    return {(t, w, c): (int(p), int(a)) for t, w, c, p, a in con.execute(q) if a}
+
+
+def rebuild_rollup(engine: Engine) -> int:
+    """Recompute the rollup from the verdicts (after a bulk load); returns its rows."""
+    with engine.begin() as con:
+        fresh = rollup_from_verdicts(con)
+        con.execute(delete(rollup))
+        if fresh:
+            con.execute(rollup.insert(), [{"trainee": t, "week": w, "criterion": c, "passed": p,
+                                           "applicable": a} for (t, w, c), (p, a) in fresh.items()])
+    return len(fresh)

@@ -11,19 +11,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, func, select
 
 from trainer.grading.rubric import CONTRACT_IDS
-from trainer.review.tables import graded, verdicts
+from trainer.review.tables import graded, rollup, verdicts
 
 __all__ = ["FirstBest", "Missed", "Progress", "Rate", "progress", "progress_csv"]
 
-EFFECTIVE = func.coalesce(verdicts.c.override_verdict, verdicts.c.ai_verdict)
-PASSED = func.sum(case((EFFECTIVE == "pass", 1), else_=0))
-APPLICABLE = func.sum(case((EFFECTIVE.in_(("pass", "fail")), 1), else_=0))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rate:
     """Passes out of applicable verdicts of one criterion in one week."""
 
@@ -44,7 +41,6 @@ class FirstBest:
     first: float | None
     best: float | None
     first_session: str
-    best_session: str
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,8 @@ class Progress:
     sessions: int
     weeks: tuple[str, ...]
     team: dict[str, tuple[Rate, ...]]
-    by_trainee: dict[str, dict[str, tuple[Rate, ...]]]
+    by_trainee: dict[str, dict[str, tuple[Rate, ...]]]  # filled when asked (``per_trainee``)
+    totals: dict[str, dict[str, tuple[int, int]]]  # trainee → criterion → (passed, applicable)
     first_best: tuple[FirstBest, ...]
     most_missed: tuple[Missed, ...]
 
@@ -73,46 +70,56 @@ def _order(criterion: str) -> tuple[int, str]:
 
 
 def _weekly(engine: Engine, trainees: Sequence[str]) -> list[tuple[str, str, str, int, int]]:
-    q = (select(graded.c.trainee, graded.c.week, verdicts.c.criterion, PASSED, APPLICABLE)
-         .join(verdicts, verdicts.c.session_id == graded.c.session_id)
-         .where(graded.c.trainee.in_(trainees))
-         .group_by(graded.c.trainee, graded.c.week, verdicts.c.criterion))
+    q = (select(rollup.c.trainee, rollup.c.week, rollup.c.criterion, rollup.c.passed,
+                rollup.c.applicable)
+         .where(rollup.c.trainee.in_(trainees), rollup.c.applicable > 0))
     with engine.connect() as con:
-        return [(t, w, c, int(p or 0), int(a or 0)) for t, w, c, p, a in con.execute(q).all()]
+        return [(t, w, c, int(p), int(a)) for t, w, c, p, a in con.execute(q).all()]
 
 
-def _rates(rows: list[tuple[str, str, str, int, int]], weeks: list[str]
-           ) -> tuple[dict[str, tuple[Rate, ...]], dict[str, dict[str, tuple[Rate, ...]]]]:
-    team: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    each: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
+def _rates(rows: list[tuple[str, str, str, int, int]], weeks: list[str], per_trainee: bool
+           ) -> tuple[dict[str, tuple[Rate, ...]], dict[str, dict[str, tuple[Rate, ...]]],
+                      dict[str, dict[str, tuple[int, int]]]]:
+    team: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    each: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+    totals: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for trainee, week, crit, p, a in rows:
-        for cell in (team[crit][week], each[trainee][crit][week]):
+        cells = [team[crit].setdefault(week, [0, 0]), totals[trainee].setdefault(crit, [0, 0])]
+        if per_trainee:
+            cells.append(each[trainee][crit].setdefault(week, [0, 0]))
+        for cell in cells:
             cell[0] += p
             cell[1] += a
 
     def series(by_week: dict[str, list[int]]) -> tuple[Rate, ...]:
-        return tuple(Rate(w, *by_week[w]) for w in weeks if w in by_week and by_week[w][1])
+        return tuple(Rate(w, *by_week[w]) for w in sorted(by_week))
 
     crits = sorted(team, key=_order)
     return ({c: series(team[c]) for c in crits},
-            {t: {c: series(each[t][c]) for c in sorted(each[t], key=_order)} for t in sorted(each)})
+            {t: {c: series(each[t][c]) for c in sorted(each[t], key=_order)} for t in sorted(each)},
+            {t: {c: (v[0], v[1]) for c, v in sorted(totals[t].items(), key=lambda kv: _order(kv[0]))}
+             for t in sorted(totals)})
 
 
 def _first_best(engine: Engine, trainees: Sequence[str]) -> tuple[FirstBest, ...]:
-    q = (select(graded.c.trainee, graded.c.persona, graded.c.session_id,
-                graded.c.effective_score)
-         .where(graded.c.trainee.in_(trainees), graded.c.effective_score.is_not(None))
-         .order_by(graded.c.started_at, graded.c.session_id))
-    found: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    scored = and_(graded.c.trainee.in_(trainees), graded.c.effective_score.is_not(None))
+    agg = (select(graded.c.trainee, graded.c.persona, func.count().label("n"),
+                  func.min(graded.c.started_at).label("first_at"),
+                  func.max(graded.c.effective_score).label("best"))
+           .where(scored).group_by(graded.c.trainee, graded.c.persona).subquery())
+    first = (select(agg.c.trainee, agg.c.persona, agg.c.n, agg.c.best, graded.c.session_id,
+                    graded.c.effective_score)
+             .join(graded, and_(graded.c.trainee == agg.c.trainee,
+                                graded.c.persona == agg.c.persona,
+                                graded.c.started_at == agg.c.first_at))
+             .where(graded.c.effective_score.is_not(None))
+             .order_by(agg.c.trainee, agg.c.persona))
+    out: dict[tuple[str, str], FirstBest] = {}
     with engine.connect() as con:
-        for trainee, persona, sid, score in con.execute(q):
-            found[(trainee, persona)].append((sid, float(score)))
-    out = []
-    for (trainee, persona), runs in sorted(found.items()):
-        best = max(runs, key=lambda r: r[1])
-        out.append(FirstBest(trainee, persona, len(runs), runs[0][1], best[1], runs[0][0], best[0]))
-    return tuple(out)
+        for trainee, persona, n, best, sid, score in con.execute(first):
+            out.setdefault((trainee, persona), FirstBest(trainee, persona, int(n), float(score),
+                                                         float(best), sid))
+    return tuple(out.values())
 
 
 def _most_missed(rows: list[tuple[str, str, str, int, int]]) -> tuple[Missed, ...]:
@@ -130,14 +137,15 @@ def _count(engine: Engine, trainees: Sequence[str]) -> int:
             and_(graded.c.trainee.in_(trainees), graded.c.graded_at.is_not(None)))).scalar_one())
 
 
-def progress(engine: Engine, trainees: Sequence[str]) -> Progress:
-    """Progress of these trainees (one, or a team's members) from the index."""
+def progress(engine: Engine, trainees: Sequence[str], per_trainee: bool = False) -> Progress:
+    """Progress of these trainees (one, or a team's members) from the index; ``per_trainee``
+    adds each trainee's own weekly series."""
     trainees = tuple(sorted(set(trainees)))
     rows = _weekly(engine, trainees) if trainees else []
     weeks = sorted({w for _t, w, _c, _p, _a in rows})
-    team, by_trainee = _rates(rows, weeks)
+    team, by_trainee, totals = _rates(rows, weeks, per_trainee)
     return Progress(trainees, _count(engine, trainees) if trainees else 0, tuple(weeks), team,
-                    by_trainee, _first_best(engine, trainees) if trainees else (),
+                    by_trainee, totals, _first_best(engine, trainees) if trainees else (),
                     _most_missed(rows))
 
 
