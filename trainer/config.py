@@ -23,9 +23,18 @@ class ConfigError(ValueError):
     """A bad setting; the message names the file or variable and the field."""
 
 
+CONTENT = ("personas", "prompts", "eval")
+
+
 def project_root() -> Path:
-    """The checkout this package runs from (holds personas/, prompts/, eval/)."""
-    return Path(__file__).resolve().parent.parent
+    """Where the starter content (personas/, prompts/, eval/) lives: the checkout this package
+    runs from (an editable install, or a source tree on the path), else the copy a wheel ships
+    inside the package as ``trainer/_data`` (see setup.py)."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent
+    if all((checkout / name).is_dir() for name in CONTENT):
+        return checkout
+    return package / "_data"
 
 
 def default_home() -> Path:
@@ -48,6 +57,9 @@ class Settings(BaseModel):
     retries: int = 3
     threads: int = max(1, os.cpu_count() or 2)
     context: int = 4096
+    # the embedded model runs in a worker process, so a native crash ends the call cleanly;
+    # "in-process" runs it in the app's own process (a crash then kills the app)
+    model_process: Literal["worker", "in-process"] = "worker"
     caller_temperature: float = 0.8
     personas: str = ""  # extra persona folders, separated by ':'
     # voice

@@ -9,6 +9,8 @@ Specs:
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ __all__ = [
     "EMBEDDED_PARTS",
     "EMBEDDED_SHA256",
     "LlamaCppChat",
+    "ModelCrashed",
     "ModelError",
     "ModelSpec",
     "chat_model",
@@ -40,6 +43,8 @@ EMBEDDED_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb
 EMBEDDED_PARTS = 22
 EMBEDDED_VERSION = "0.2.0"
 EMBEDDED_ID = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+log = logging.getLogger("trainer")
 
 
 class ModelError(RuntimeError):
@@ -99,29 +104,21 @@ def ensure_embedded_model(models_dir: Path,
 
 # --- llama-cpp-python as a LangChain chat model -------------------------------------------------
 
-_LLAMAS: dict[tuple[str, str, int, int], Any] = {}
-_LLAMA_LOCK = threading.Lock()
+
+class ModelCrashed(ModelError):
+    """The embedded model's process died (a native crash); the message names the signal."""
 
 
-def _load_llama(path: Path, slot: str, n_ctx: int, n_threads: int) -> Any:
-    """One `Llama` per (file, role): each role keeps its own KV cache across turns, and the
-    weights are memory-mapped, so a second instance of the same file costs little memory."""
-    key = (str(path), slot, n_ctx, n_threads)
-    with _LLAMA_LOCK:
-        if key not in _LLAMAS:
-            try:
-                from llama_cpp import Llama
-            except ImportError:
-                raise ModelError("llama-cpp-python is not installed; run: "
-                                 "pip install 'llama-cpp-python[server]==0.3.36'") from None
-            _LLAMAS[key] = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads,
-                                 n_batch=256, verbose=False)
-        return _LLAMAS[key]
-
-
-# One computation at a time across every in-process model: a `Llama` is not thread-safe, and
-# two of them sharing two cores thrash (llama.cpp's threads spin), so parallel is slower.
+# In-process only: one computation at a time across every model, as in the worker (a `Llama`
+# is not thread-safe, and two of them sharing two cores thrash, so parallel is slower).
 _COMPUTE_LOCK = threading.Lock()
+_WARNED: set[str] = set()
+
+
+def _warn_once(line: str | None) -> None:
+    if line and line not in _WARNED:
+        _WARNED.add(line)
+        log.warning(line)
 
 
 def _locked(stream: Iterator[Any], lock: threading.Lock) -> Iterator[Any]:
@@ -136,10 +133,13 @@ def _to_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
 
 
 class LlamaCppChat(BaseChatModel):
-    """A GGUF model run in-process by llama-cpp-python, as a LangChain chat model.
+    """A GGUF model run by llama-cpp-python, as a LangChain chat model.
 
-    Extra call options pass through to ``create_chat_completion`` — e.g. ``response_format``
-    with a JSON schema, which llama.cpp enforces with a grammar.
+    By default the model runs in a worker process (`trainer.llm_worker`), so a native crash
+    ends the request with `ModelCrashed` instead of killing the app; ``in_process=True`` runs it
+    in this process. Extra call options pass through to ``create_chat_completion`` — e.g.
+    ``response_format`` with a JSON schema, which llama.cpp enforces with a grammar — and
+    ``assistant_prefix`` begins the reply (a completion over the model's chat template).
     """
 
     model_path: str
@@ -149,7 +149,9 @@ class LlamaCppChat(BaseChatModel):
     temperature: float = 0.7
     max_tokens: int = 256
     seed: int | None = None
-    _llama: Any = PrivateAttr(default=None)
+    in_process: bool = False
+    _crash: ModelCrashed | None = PrivateAttr(default=None)
+    _seen: int | None = PrivateAttr(default=None)  # the worker's death count at first use
 
     @property
     def _llm_type(self) -> str:
@@ -157,59 +159,86 @@ class LlamaCppChat(BaseChatModel):
 
     @property
     def llama(self) -> Any:
-        if self._llama is None:
-            self._llama = _load_llama(Path(self.model_path), self.slot, self.n_ctx,
-                                      self.n_threads)
-        return self._llama
+        """The in-process `Llama` (loads it in this process, whatever ``in_process`` says)."""
+        from trainer.llama_local import load_llama
 
-    def _params(self, stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+        llama, warning = load_llama(self._request([], False, None, {}))
+        _warn_once(warning)
+        return llama
+
+    def _request(self, messages: list[BaseMessage], stream: bool, stop: list[str] | None,
+                 kwargs: dict[str, Any]) -> Any:
+        from trainer.llama_local import Request
+
+        prefix = kwargs.pop("assistant_prefix", None)
         params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens,
                                   "stop": stop}
         if self.seed is not None:
             params["seed"] = self.seed
         params.update(kwargs)
-        return params
+        return Request(self.model_path, self.slot, self.n_ctx, self.n_threads,
+                       _to_dicts(messages), stream, prefix, params)
 
-    def _prompt(self, messages: list[BaseMessage], prefix: str) -> str:
-        """The chat rendered by the model's own template, with the reply already begun.
+    def _complete(self, messages: list[BaseMessage], stop: list[str] | None,
+                  kwargs: dict[str, Any]) -> dict[str, Any]:
+        request = self._request(messages, False, stop, kwargs)
+        if self.in_process:
+            from trainer.llama_local import run_request
 
-        Starting the reply with the speaker's label ("Dana:") keeps a small model in the
-        caller's role far better than a bare assistant turn, where it drifts into the agent's."""
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+            with _COMPUTE_LOCK:
+                result: dict[str, Any] = run_request(self.llama, request)
+                return result
+        with self._watch() as worker:
+            return worker.complete(request, self._seen)
 
-        meta = self.llama.metadata
-        formatter = Jinja2ChatFormatter(
-            template=meta["tokenizer.chat_template"],
-            eos_token=self.llama._model.token_get_text(self.llama.token_eos()),
-            bos_token=self.llama._model.token_get_text(self.llama.token_bos()),
-            add_generation_prompt=True)
-        return formatter(messages=_to_dicts(messages)).prompt + prefix  # type: ignore[arg-type]  # plain role/content dicts
+    def _chunks(self, messages: list[BaseMessage], stop: list[str] | None,
+                kwargs: dict[str, Any]) -> Iterator[str]:
+        from trainer.llama_local import run_request, text_chunks
 
-    def _complete(self, messages: list[BaseMessage], stream: bool, stop: list[str] | None,
-                  kwargs: dict[str, Any]) -> Any:
-        prefix = kwargs.pop("assistant_prefix", None)
-        params = self._params(stop, kwargs)
-        with self._lock():
-            if prefix is None:
-                return self.llama.create_chat_completion(messages=_to_dicts(messages),
-                                                         stream=stream, **params)
-            return self.llama.create_completion(prompt=self._prompt(messages, prefix),
-                                                stream=stream, **params)
+        request = self._request(messages, True, stop, kwargs)
+        if self.in_process:
+            with _COMPUTE_LOCK:
+                stream = run_request(self.llama, request)
+            yield from text_chunks(_locked(stream, _COMPUTE_LOCK))
+            return
+        with self._watch() as worker:
+            yield from text_chunks(worker.stream(request, self._seen))
 
-    def _lock(self) -> threading.Lock:
-        return _COMPUTE_LOCK
+    @contextlib.contextmanager
+    def _watch(self) -> Iterator[Any]:
+        """Turn the worker's death into `ModelCrashed`, and keep it: once this model's process
+        died mid-call, every later request of this model says so (a fresh model, e.g. the next
+        call's, gets a fresh worker)."""
+        from trainer.llm_worker import WorkerDied
+
+        if self._crash is not None:
+            raise self._crash
+        worker = shared_worker()
+        if self._seen is None:
+            self._seen = worker.deaths
+        try:
+            yield worker
+        except WorkerDied as exc:
+            self._crash = ModelCrashed(str(exc))
+            self._crash.signal_name = exc.signal_name  # type: ignore[attr-defined]
+            raise self._crash from None
 
     def prefill(self, messages: list[BaseMessage], assistant_prefix: str | None = None) -> None:
-        """Evaluate a prompt now so its KV cache is ready when the real request comes."""
+        """Evaluate a prompt now so its KV cache is ready when the real request comes.
+        Best effort: it runs in the background, and a crash here is raised by the next real
+        request instead."""
         kwargs: dict[str, Any] = {"max_tokens": 1}
         if assistant_prefix is not None:
             kwargs["assistant_prefix"] = assistant_prefix
-        self._complete(messages, False, None, kwargs)
+        try:
+            self._complete(messages, None, kwargs)
+        except ModelCrashed:
+            return
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None,
                   **kwargs: Any) -> ChatResult:
-        out = self._complete(messages, False, stop, kwargs)
+        out = self._complete(messages, stop, kwargs)
         choice = out["choices"][0]
         text = (choice["message"]["content"] if "message" in choice else choice["text"]) or ""
         usage = out.get("usage", {})
@@ -222,15 +251,18 @@ class LlamaCppChat(BaseChatModel):
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None,
                 **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        stream = self._complete(messages, True, stop, kwargs)
-        for part in _locked(stream, self._lock()):
-            choice = part["choices"][0]
-            delta = (choice["delta"].get("content") if "delta" in choice else choice["text"]) or ""
-            if delta:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                if run_manager:
-                    run_manager.on_llm_new_token(delta, chunk=chunk)
-                yield chunk
+        for delta in self._chunks(messages, stop, kwargs):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+            if run_manager:
+                run_manager.on_llm_new_token(delta, chunk=chunk)
+            yield chunk
+
+
+def shared_worker() -> Any:
+    """The process's model worker (started on first use)."""
+    from trainer.llm_worker import shared_client
+
+    return shared_client()
 
 
 # --- the factory ---------------------------------------------------------------------------------
@@ -255,7 +287,8 @@ def chat_model(role: Role, settings: Settings, *, seed: int | None = None,
         if not path.exists():
             raise ModelError(f"model spec 'local:{spec.name}': file not found")
         return LlamaCppChat(model_path=str(path), slot=role, n_ctx=settings.context,
-                            n_threads=settings.threads, seed=seed, **params)
+                            n_threads=settings.threads, seed=seed,
+                            in_process=settings.model_process == "in-process", **params)
     return _openai_model(spec, settings, seed, params)
 
 

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from trainer.validation import error_lines
+from trainer.validation import error_lines, read_text
 
 __all__ = [
     "CRITERIA",
@@ -178,11 +178,7 @@ def _strings(value: object, path: str = "") -> Iterable[tuple[str, str]]:
 
 
 def _parse(path: Path) -> Persona:
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise PersonaError(f"{path}: (file): cannot read ({exc.strerror})") from None
-    return parse_text(text, path)
+    return parse_text(read_text(path, PersonaError, "(file)"), path)
 
 
 MAX_BYTES = 200_000

@@ -14,6 +14,7 @@ import yaml
 from langchain_core.prompts import PromptTemplate
 
 from trainer.config import project_root
+from trainer.validation import read_text
 
 __all__ = ["Prompt", "PromptError", "render", "template_version"]
 
@@ -36,8 +37,8 @@ class Prompt:
 def _load(name: str) -> dict[str, str]:
     path = project_root() / "prompts" / f"{name}.yaml"
     try:
-        data = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(read_text(path, PromptError))
+    except yaml.YAMLError as exc:
         raise PromptError(f"{path}: {exc}") from None
     missing = {"version", "system", "user"} - set(data or {})
     if missing:

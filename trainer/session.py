@@ -16,7 +16,7 @@ from typing import Any
 
 from trainer.caller import Caller, split_sentences
 from trainer.director import Director, Step
-from trainer.models import describe_error
+from trainer.models import ModelCrashed, describe_error
 from trainer.personas import Persona
 from trainer.store import SessionWriter
 from trainer.transcript import Mood, Turn
@@ -171,6 +171,9 @@ def run_call(call: Call) -> CallResult:
         ended_by = str(exc.args[0]) if exc.args else "end_of_input"
     except KeyboardInterrupt:
         ended_by = "interrupted"
+    except ModelCrashed as exc:  # the model's process died: the call cannot go on, nothing is lost
+        ended_by = "model_crashed"
+        error = str(exc)
     except Exception as exc:  # a model or device failure: keep what was said, report one line
         ended_by = "error"
         error = describe_error(exc, call.model_label) or f"{type(exc).__name__}: {exc}"

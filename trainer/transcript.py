@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from trainer.validation import read_text
+
 __all__ = ["Mood", "Transcript", "TranscriptError", "Turn", "load_transcript"]
 
 Speaker = Literal["caller", "trainee"]
@@ -117,10 +119,7 @@ def _renumber(turns: Iterable[Turn]) -> list[Turn]:
 
 def load_transcript(path: Path) -> Transcript:
     """Read a transcript from ``transcript.json``, a JSON document with ``turns``, or a JSONL file."""
-    try:
-        raw = path.read_text()
-    except OSError as exc:
-        raise TranscriptError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = read_text(path, TranscriptError)
     if path.suffix == ".jsonl":
         return _from_jsonl(path, raw)
     try:

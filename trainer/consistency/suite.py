@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from trainer.config import project_root
-from trainer.validation import error_line
+from trainer.validation import error_line, read_text
 
 __all__ = [
     "EDIT_KINDS",
@@ -123,9 +123,7 @@ class LoadedSuite:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise SuiteError(f"{path}: cannot read ({exc.strerror})") from None
+        data = yaml.safe_load(read_text(path, SuiteError))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -137,8 +135,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def _gold(path: Path, where: str) -> GoldItem:
     try:
-        doc = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
+        doc = json.loads(read_text(path, SuiteError))
+    except json.JSONDecodeError as exc:
         raise SuiteError(f"{where}: {path.name}: not readable JSON ({exc})") from None
     labels = doc.get("labels") if isinstance(doc, dict) else None
     if not isinstance(labels, dict) or not labels:

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from trainer.config import project_root
-from trainer.validation import error_line
+from trainer.validation import error_line, read_text
 
 __all__ = [
     "CONTRACT_IDS",
@@ -136,9 +136,7 @@ class GraderPrompts(_Strict):
 
 def _read_yaml(path: Path) -> dict[str, object]:
     try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise RubricError(f"{path}: cannot read ({exc.strerror})") from None
+        data = yaml.safe_load(read_text(path, RubricError))
     except yaml.YAMLError:
         raise RubricError(f"{path}: not valid YAML") from None
     if not isinstance(data, dict):

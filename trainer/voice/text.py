@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from trainer.validation import read_text
 from trainer.voice.base import EndOfInput, Heard, Spoken, VoiceStyle
 
 __all__ = ["KeyboardListener", "ScriptListener", "TextSpeaker"]
@@ -63,10 +64,7 @@ class ScriptListener:
 
     @classmethod
     def from_file(cls, path: Path, echo: Callable[[str], None] | None = None) -> ScriptListener:
-        try:
-            text = path.read_text()
-        except OSError as exc:
-            raise ValueError(f"{path}: cannot read script ({exc.strerror})") from None
+        text = read_text(path, ValueError, "cannot read script")
         return cls(text.splitlines(), echo)
 
     def listen(self, save_as: Path | None) -> Heard:

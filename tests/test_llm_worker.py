@@ -1,0 +1,93 @@
+"""The model worker process: streaming, cancelling, errors, and surviving its death."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import HumanMessage
+
+from trainer import models
+from trainer.llm_worker import WorkerClient
+from trainer.models import LlamaCppChat, ModelCrashed
+
+FAKE = Path(__file__).with_name("fake_llm_worker.py")
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkerClient]:
+    client = WorkerClient(command=[sys.executable, str(FAKE)])
+    monkeypatch.setattr(models, "shared_worker", lambda: client)
+    yield client
+    client.close()
+
+
+def _model(path: str = "/fake.gguf") -> LlamaCppChat:
+    return LlamaCppChat(model_path=path, seed=7)
+
+
+def test_complete_passes_options_through(worker: WorkerClient) -> None:
+    reply = _model().invoke([HumanMessage("hello")], assistant_prefix="Dana:")
+    assert reply.content == "echo: hello seed=7 prefix=Dana:"
+    assert reply.usage_metadata["total_tokens"] == 5  # type: ignore[index]
+
+
+def test_stream_and_an_abandoned_stream_leaves_the_worker_clean(worker: WorkerClient) -> None:
+    model = _model()
+    assert "".join(str(c.content) for c in model.stream([HumanMessage("x")])) == \
+        "One. Two. Three. Four. Five. Six."
+    stream = model.stream([HumanMessage("x")])
+    assert [str(next(stream).content) for _ in range(2)] == ["One.", " Two."]
+    stream.close()  # the caller stops after enough sentences: the rest is cancelled
+    pid = worker.pid
+    assert model.invoke([HumanMessage("next")]).content.startswith("echo: next")
+    assert worker.pid == pid  # same worker, no leftover chunks
+
+
+def test_a_model_error_is_raised_not_a_crash(worker: WorkerClient) -> None:
+    with pytest.raises(ValueError, match="exceed context window"):
+        _model().invoke([HumanMessage("FAIL")])
+    assert _model().invoke([HumanMessage("ok")]).content.startswith("echo: ok")
+
+
+def test_the_guard_warning_is_logged_once(worker: WorkerClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="trainer"):
+        _model("/WARN.gguf").invoke([HumanMessage("a")])
+    assert [r.message for r in caplog.records] == ["warning: fake AMX"]
+
+
+def test_a_native_crash_mid_stream_is_model_crashed(worker: WorkerClient) -> None:
+    model = _model()
+    got = []
+    with pytest.raises(ModelCrashed, match="process died: killed by SIGSEGV"):
+        for chunk in model.stream([HumanMessage("CRASH")]):
+            got.append(chunk.content)
+    assert got == ["One.", " Two."]
+    with pytest.raises(ModelCrashed, match="SIGSEGV"):  # this model stays crashed ...
+        model.invoke([HumanMessage("again")])
+    assert _model().invoke([HumanMessage("new call")]).content.startswith("echo")  # ... a new one works
+
+
+def test_worker_killed_from_outside(worker: WorkerClient) -> None:
+    model = _model()
+    stream = model.stream([HumanMessage("x")])
+    next(stream)
+    assert worker.pid is not None
+    os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(ModelCrashed, match="killed by SIGKILL"):
+        list(stream)
+
+
+def test_prefill_swallows_a_crash_and_the_next_request_reports_it(worker: WorkerClient) -> None:
+    model = _model()
+    model.invoke([HumanMessage("start")])
+    assert worker.pid is not None
+    os.kill(worker.pid, signal.SIGKILL)
+    model.prefill([HumanMessage("warm")])  # runs in a background thread: must not raise
+    with pytest.raises(ModelCrashed, match="SIGKILL"):
+        model.invoke([HumanMessage("reply")])

@@ -1,0 +1,85 @@
+"""A model process dying mid-call: the call ends saved, and the trainee reads one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+
+from trainer import cli, models
+from trainer.caller import Caller
+from trainer.director import Director
+from trainer.llm_worker import WorkerClient
+from trainer.models import LlamaCppChat
+from trainer.personas import find_persona
+from trainer.session import Call, CallResult, run_call
+from trainer.store import SessionWriter, load_session
+from trainer.transcript import Mood
+from trainer.voice.base import Heard
+from trainer.voice.text import TextSpeaker
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKE = Path(__file__).with_name("fake_llm_worker.py")
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkerClient]:
+    client = WorkerClient(command=[sys.executable, str(FAKE)])
+    monkeypatch.setattr(models, "shared_worker", lambda: client)
+    yield client
+    client.close()
+
+
+class _KillsTheWorker:
+    """The trainee's second turn: meanwhile the model's process is killed (as by a segfault)."""
+
+    def __init__(self, worker: WorkerClient) -> None:
+        self.worker, self.n = worker, 0
+
+    def listen(self, save_as: Path | None) -> Heard:
+        self.n += 1
+        if self.n == 2:
+            assert self.worker.pid is not None
+            os.kill(self.worker.pid, signal.SIGSEGV)
+        return Heard("I'm so sorry, Dana.")
+
+
+def test_worker_death_mid_call_ends_it_saved(tmp_path: Path, worker: WorkerClient) -> None:
+    persona = find_persona("irate-dana", [ROOT / "personas"])
+    writer = SessionWriter(tmp_path / "sessions", persona.id, {})
+    call = Call(persona, Caller(persona, LlamaCppChat(model_path="/fake.gguf")),
+                Director(persona, seed=0), TextSpeaker(write=lambda s: None),
+                _KillsTheWorker(worker), writer)
+    result = run_call(call)
+    assert result.ended_by == "model_crashed"
+    assert result.error is not None and "killed by SIGSEGV" in result.error
+    saved = load_session(result.session_dir)
+    assert [t.speaker for t in saved.turns] == ["caller", "trainee", "caller", "trainee"]
+    assert saved.turns[2].text.startswith("One.")  # the line the model wrote before it died
+    meta = json.loads((result.session_dir / "session.json").read_text())
+    assert meta["ended_by"] == "model_crashed" and "SIGSEGV" in meta["error"]
+
+
+def test_the_cli_prints_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import trainer.practice
+
+    folder = tmp_path / "sessions" / "20261203-irate-dana"
+    crashed = CallResult("20261203-irate-dana", folder, "model_crashed", 4, Mood(8, 2),
+                         "the embedded model's process died: killed by SIGSEGV")
+    monkeypatch.setattr(trainer.practice, "practise", lambda *a, **k: crashed)
+    script = tmp_path / "lines.txt"
+    script.write_text("Hello\n")
+    monkeypatch.setenv("COLUMNS", "300")
+    with pytest.raises(typer.Exit):
+        cli.call("irate-dana", text=True, script=script, audio_script=None, max_turns=5,
+                 seed=None, model=None, grade=False)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"error: the embedded model's process died: killed by SIGSEGV; the call is "
+                     f"saved (4 turns) in {folder}; run `trainer doctor`"]
