@@ -51,6 +51,9 @@ if llama_has_amx; then
   echo "setup: the installed llama-cpp-python has AMX kernels compiled in (they crash on AMX CPUs); rebuilding without them (~8 min)"
   quiet_pip install -q --force-reinstall --no-deps --no-cache-dir "$LLAMA_PIN"
 fi
+# The end-of-turn model (Smart-Turn v3.2 ONNX) ships in pipecat's wheel; only that file and its
+# numpy feature extractor are used, so none of pipecat's own dependencies are installed.
+quiet_pip install -q --no-deps "pipecat-ai==1.14.0"
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 
 python -m trainer setup

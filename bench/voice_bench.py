@@ -3,7 +3,8 @@
     python bench/voice_bench.py [--no-sphinx]
 
 1. Transcription: the same espeak-ng WAVs (20 customer-service sentences, 186 words) through
-   Whisper tiny.en (beam 5, the default; and greedy), Whisper base and Sphinx: word error rate
+   Whisper tiny.en (beam 5, the default; and greedy), Whisper base and Sphinx — Whisper both in
+   its short 10 s window (the default for turns under 9.5 s) and the 30 s one: word error rate
    (WER, after Whisper's English normaliser) and real-time factor (RTF: seconds to transcribe /
    seconds of audio; below 1 is faster than real time).
 2. Intelligibility: each voice (pyttsx3 and espeak-ng calm and angry, hibari) rendered, then
@@ -98,11 +99,14 @@ def stt_rows(folder: Path, whisper: WhisperTranscriber, sphinx: bool) -> list[tu
     paths, _ = render(EspeakSpeaker(write=_mute), style_for(Voice(), 3), folder / "stt")
     engines: list[tuple[str, Callable[[], Transcriber]]] = [
         ("tiny.en beam 5", lambda: whisper),
+        ("tiny.en beam 5, 30 s", lambda: WhisperTranscriber(window_s=None)),
         ("tiny.en greedy", lambda: WhisperTranscriber(beam_size=1)),
+        ("tiny.en greedy, 30 s", lambda: WhisperTranscriber(beam_size=1, window_s=None)),
     ]
     try:
         base = whisper_base_path(load_settings().settings.models_dir)
         engines.append(("base beam 5", lambda: WhisperTranscriber(base)))
+        engines.append(("base beam 5, 30 s", lambda: WhisperTranscriber(base, window_s=None)))
     except RuntimeError as exc:
         print(f"skipping Whisper base: {exc}")
     if sphinx:
@@ -151,9 +155,9 @@ def main() -> None:
         stt = stt_rows(folder, whisper, not args.no_sphinx)
         voices = voice_rows(folder, whisper)
     print(f"Speech-to-text on {len(SENTENCES)} espeak-ng sentences (whisper load {load_s:.1f} s)")
-    print(f"{'engine':<18} {'WER':>6} {'RTF':>6} {'ms per audio s':>15}")
+    print(f"{'engine':<22} {'WER':>6} {'RTF':>6} {'ms per audio s':>15}")
     for name, score in stt:
-        print(f"{name:<18} {score.wer:>6.1%} {score.rtf:>6.3f} {score.per_item_ms:>15.0f}")
+        print(f"{name:<22} {score.wer:>6.1%} {score.rtf:>6.3f} {score.per_item_ms:>15.0f}")
     print(f"\nIntelligibility: each voice transcribed back by tiny.en ({len(SENTENCES)} sentences)")
     print(f"{'voice':<26} {'rate':>5} {'pitch':>5} {'vol':>5} {'WER':>6} {'render ms':>10}")
     for name, score, style in voices:

@@ -65,7 +65,9 @@ class Settings(BaseModel):
     # voice
     tts_engine: Literal["pyttsx3", "espeak", "hibari", "none"] = "pyttsx3"
     stt_engine: Literal["whisper", "whisper-base", "sphinx", "openai"] = "whisper"
-    pause_threshold: float = 0.6
+    pause_threshold: float = 0.6  # turn_detection "pause": the quiet that ends a turn
+    # "smart": a VAD pause, then a turn model decides whether the trainee finished
+    turn_detection: Literal["smart", "pause"] = "smart"
     push_to_talk: bool = False
     barge_in: bool = False
     # grading

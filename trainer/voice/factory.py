@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from trainer.config import Settings
 from trainer.voice.base import Listener, Speaker, VoiceStyle
@@ -18,10 +18,14 @@ __all__ = [
     "build_listener",
     "build_speaker",
     "build_transcriber",
+    "build_turn_detection",
     "close",
     "microphone_listener",
     "style_for_persona",
 ]
+
+if TYPE_CHECKING:
+    from trainer.voice.listen import MicrophoneListener, TurnDetection
 
 Write = Callable[[str], None]
 LISTENER_MODES = ("keyboard", "script", "microphone", "wavs")
@@ -102,16 +106,31 @@ def build_listener(mode: str, settings: Settings, audio_script_dir: Path | None 
     raise ValueError(f"unknown listener mode '{mode}'; valid: {', '.join(LISTENER_MODES)}")
 
 
+def build_turn_detection(settings: Settings, notify: Write = print) -> TurnDetection | None:
+    """The end-of-turn models for ``settings.turn_detection``: ``smart`` → Silero VAD and
+    Smart-Turn (without Smart-Turn installed: one line, and a VAD pause of
+    ``pause_threshold`` ends the turn); ``pause`` → None (SpeechRecognition's energy rule)."""
+    if settings.turn_detection == "pause":
+        return None
+    from trainer.voice import turn
+    from trainer.voice.listen import TurnDetection
+
+    params = turn.TurnParams.from_env(pause_s=settings.pause_threshold)
+    return TurnDetection(turn.SileroVad(), turn.load_smart_turn(notify), params)
+
+
 def microphone_listener(microphone: object, settings: Settings, transcriber: Transcriber, *,
                         notify: Write = print, echo: Write | None = print,
-                        push_to_talk: bool | None = None) -> Listener:
+                        push_to_talk: bool | None = None) -> MicrophoneListener:
     """The listener for a live microphone — a sound card, or a `PushedMicrophone` fed by a web
-    page — with the settings' endpointing and barge-in. ``push_to_talk`` None: the setting."""
+    page — with the settings' end-of-turn detection (``turn_detection``) and barge-in.
+    ``push_to_talk`` None: the setting."""
     from trainer.voice import listen
 
     ptt = settings.push_to_talk if push_to_talk is None else push_to_talk
     listener = listen.MicrophoneListener(microphone, transcriber, settings.pause_threshold, ptt,
-                                         echo, barge_in=settings.barge_in)
+                                         echo, barge_in=settings.barge_in,
+                                         turn=build_turn_detection(settings, notify))
     if listener.barge_signal is not None:
         notify("barge-in on: talking over the caller stops it (use headphones)")
         listener.open()  # calibrate now and watch the caller's first line

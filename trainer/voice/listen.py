@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,17 @@ import numpy as np
 from trainer.voice.bargein import MicrophoneMonitor, replay_then_live
 from trainer.voice.base import EndOfInput, Heard
 from trainer.voice.devices import quiet_alsa
+from trainer.voice.early import EarlyTranscriber
 from trainer.voice.measures import measure_turn, speech_span
 from trainer.voice.playback import EventBargeIn
 from trainer.voice.stt import Transcriber
 from trainer.voice.text import END_COMMANDS
+from trainer.voice.turn import WINDOW, WINDOW_S, EndOfTurn, TurnDetector, TurnParams, TurnScorer
 from trainer.voice.wav import SPEECH_RATE, WavError, check_wav
 
 __all__ = [
     "MicrophoneListener",
+    "TurnDetection",
     "WavFileListener",
     "hear",
     "open_microphone_or_none",
@@ -160,18 +164,61 @@ def open_microphone_or_none(device_index: int | None = None,
     return mic
 
 
+@dataclass(frozen=True)
+class TurnDetection:
+    """The end-of-turn models for `MicrophoneListener`: a VAD (with ``reset``) and the turn
+    model (None: a plain VAD pause ends the turn)."""
+
+    vad: Any
+    turn_model: TurnScorer | None
+    params: TurnParams = field(default_factory=TurnParams)
+
+
+@dataclass(frozen=True)
+class _Endpointed:
+    audio: Any  # sr.AudioData
+    capture_start: float
+    end: EndOfTurn
+    speech_end: int  # sample index in the audio where the speech ends
+
+
+def _pcm(samples: np.ndarray) -> Any:
+    import speech_recognition as sr
+
+    data = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    return sr.AudioData(data, SPEECH_RATE, 2)
+
+
+class _Finished:
+    """The early transcriber's result for this turn, behind the `Transcriber` interface."""
+
+    def __init__(self, early: EarlyTranscriber, speech_end: int) -> None:
+        self.early, self.speech_end = early, speech_end
+
+    def transcribe(self, audio: np.ndarray) -> Any:
+        return self.early.finish(audio, self.speech_end)
+
+
 class MicrophoneListener:
-    """The trainee's voice: calibrated to the room once, then each turn ends after
-    ``pause_threshold`` seconds of silence — or, with ``push_to_talk``, Enter starts and Enter
-    stops the turn. The microphone stays open for the call: call `close` at the end."""
+    """The trainee's voice: calibrated to the room once, then each turn ends when ``turn``'s
+    detector decides the trainee finished (a VAD pause checked by the turn model) — or, without
+    ``turn``, after ``pause_threshold`` seconds of quiet (SpeechRecognition's energy rule), or,
+    with ``push_to_talk``, when Enter stops it. With ``turn``, what the trainee said is
+    transcribed at each pause, so little is left to transcribe when they stop.
+    The microphone stays open for the call: call `close` at the end.
+
+    The microphone is an ``sr.Microphone`` or anything entered like one whose source has
+    ``stream.read(CHUNK)`` returning 16-bit mono PCM at 16 kHz (`PushedMicrophone`)."""
 
     def __init__(self, microphone: Any, transcriber: Transcriber, pause_threshold: float = 0.6,
                  push_to_talk: bool = False, echo: Echo | None = print,
                  calibrate_seconds: float = 0.5, barge_in: bool = False,
-                 silence_timeout: float = 10.0) -> None:
+                 silence_timeout: float = 10.0, turn: TurnDetection | None = None) -> None:
         self.microphone = microphone
         self.silence_timeout = silence_timeout  # no speech for this long: the turn is silence
         self.transcriber = transcriber
+        self.turn = turn
+        self.early = EarlyTranscriber(transcriber) if turn is not None else None
         self.push_to_talk = push_to_talk
         self.echo = echo
         self.calibrate_seconds = calibrate_seconds
@@ -200,7 +247,9 @@ class MicrophoneListener:
         return self._source
 
     def close(self) -> None:
-        """Release the microphone."""
+        """Release the microphone (and the early transcriber's thread)."""
+        if self.early is not None:
+            self.early.close()
         if self._monitor is not None:
             self._monitor.stop()
             self._monitor = None
@@ -217,6 +266,9 @@ class MicrophoneListener:
                 if captured is None:
                     return Heard(text="", ended_call=True)
                 audio, capture_start = captured
+            elif self.turn is not None:
+                return self._detected(replay_then_live(source, barged) if barged else source,
+                                      save_as, bool(barged))
             else:
                 endpointed = self._endpointed(
                     replay_then_live(source, barged) if barged else source)
@@ -232,6 +284,57 @@ class MicrophoneListener:
         if self.echo:
             self.echo(f"You: {heard.text or '(silence)'}")
         return heard
+
+    def _detected(self, source: Any, save_as: Path | None, barged: bool) -> Heard:
+        """One turn ended by the end-of-turn detector, transcribed mostly during its pauses."""
+        endpointed = self._detect(source)
+        if endpointed is None:
+            return self._silence()
+        assert self.early is not None
+        heard = hear(endpointed.audio, endpointed.capture_start,
+                     _Finished(self.early, endpointed.speech_end), save_as)
+        end = endpointed.end
+        heard.measures.update({
+            "end_of_turn": end.reason,
+            "end_wait_s": round((end.decided_at - (end.speech_end or 0)) * WINDOW_S, 3),
+            "stt_reused": self.early.reused})
+        if end.probabilities:
+            heard.measures["turn_probability"] = round(end.probabilities[-1], 3)
+        if barged:
+            heard.measures["barged_in"] = True
+        if self.echo:
+            self.echo(f"You: {heard.text or '(silence)'}")
+        return heard
+
+    def _detect(self, source: Any) -> _Endpointed | None:
+        """Read the source window by window until the detector ends the turn; None when no
+        speech came for ``silence_timeout`` seconds."""
+        assert self.turn is not None and self.early is not None
+        early = self.early
+        early.begin()
+        if hasattr(self.turn.vad, "reset"):
+            self.turn.vad.reset()
+        detector = TurnDetector(
+            self.turn.vad, self.turn.turn_model,
+            replace(self.turn.params, silence_timeout=self.silence_timeout),
+            on_pause=lambda d: early.pause(d.audio(), _speech_end_sample(d)),
+            transcript=lambda _d: early.text_so_far())
+        pending = np.zeros(0, np.float32)
+        while True:
+            chunk = source.stream.read(source.CHUNK)
+            read_at = time.monotonic()
+            if not chunk:
+                raise EndOfInput
+            pending = np.concatenate([pending, np.frombuffer(chunk, "<i2") / 32768])
+            while pending.size >= WINDOW:
+                end = detector.feed(pending[:WINDOW].astype(np.float32))
+                pending = pending[WINDOW:]
+                if end is not None:
+                    if end.reason == "no_speech":
+                        return None
+                    samples, first = detector.turn_audio()
+                    start = read_at - pending.size / SPEECH_RATE - (detector.fed - first) * WINDOW_S
+                    return _Endpointed(_pcm(samples), start, end, _speech_end_sample(detector))
 
     def _silence(self) -> Heard:
         if self.echo:
@@ -268,6 +371,10 @@ class MicrophoneListener:
         recorder.join()
         audio = sr.AudioData(b"".join(frames), source.SAMPLE_RATE, source.SAMPLE_WIDTH)
         return audio, capture_start
+
+
+def _speech_end_sample(detector: TurnDetector) -> int:
+    return ((detector.speech_end or 0) - detector.first_kept) * WINDOW
 
 
 def _ask(prompt: str) -> str:

@@ -26,6 +26,7 @@ class PushedMicrophone:
         self.clips: list[tuple[int, np.ndarray]] = []  # (first sample, samples)
         self.t0: float | None = None
         self.pos = 0  # samples delivered so far
+        self._stream_end = 0  # where the last streamed push (no ``at``) ends
         self.stream: Any = None
         self.lock = threading.Lock()
 
@@ -53,11 +54,16 @@ class PushedMicrophone:
         return self.t0
 
     def push(self, samples: np.ndarray, at: float | None = None) -> None:
-        """Hear ``samples`` from monotonic time ``at`` (default: now)."""
+        """Hear ``samples`` from monotonic time ``at``. Without ``at`` the audio is a stream
+        (a browser's frames): it follows the audio pushed before it, or starts now when that
+        has all been heard."""
         with self.lock:
             t0 = self._start()
-            when = time.monotonic() if at is None else at
-            start = max(self.pos, round((when - t0) * self.SAMPLE_RATE))
+            if at is None:
+                start = max(self.pos, self._stream_end)  # pos is "now" (a chunk ahead at most)
+                self._stream_end = start + len(samples)
+            else:
+                start = max(self.pos, round((at - t0) * self.SAMPLE_RATE))
             self.clips = [c for c in self.clips if c[0] + len(c[1]) > self.pos]
             self.clips.append((start, samples.astype(np.float32)))
 

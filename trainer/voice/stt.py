@@ -103,32 +103,95 @@ def _words(segments: Iterable[Any]) -> list[Word]:
             for s in segments for w in (s.words or []) if w.word.strip()]
 
 
+def _repeats_itself(words: list[str]) -> bool:
+    """A phrase of 1–4 words said twice in a row ("Yes Yes", "I can I can"): the loop short
+    Whisper windows fall into."""
+    norm = [w.lower().strip(".,!?;:\"'") for w in words]
+    for n in range(1, 5):
+        for i in range(len(norm) - 2 * n + 1):
+            if norm[i:i + n] == norm[i + n:i + 2 * n] and any(norm[i:i + n]):
+                return True
+    return False
+
+
 class WhisperTranscriber:
     """faster-whisper on a local CTranslate2 model, loaded once and reused for every turn.
 
     Beam search (5) costs ~0.1 s a turn over greedy decoding on tiny.en and cuts its word
-    error rate on synthesised speech from 12% to 10% (bench/voice_bench.py)."""
+    error rate on synthesised speech from 12% to 10% (bench/voice_bench.py).
+
+    Whisper encodes a 30 s window however short the audio (~90% of a tiny.en transcription).
+    Audio shorter than ``window_s`` - 0.5 s is encoded in a ``window_s`` window instead and
+    decoded by CTranslate2 directly, about five times faster; a result that looks like a
+    short-window failure (a repeated phrase, low confidence, a compression loop) is redone on
+    the 30 s path. ``window_s=None`` always takes the 30 s path."""
 
     def __init__(self, model_path: Path | None = None, threads: int = 2,
-                 beam_size: int = 5) -> None:
+                 beam_size: int = 5, window_s: float | None = 10.0) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing may reach a model hub
         from faster_whisper import WhisperModel
 
         self.model = WhisperModel(str(model_path or whisper_model_path()), device="cpu",
                                   compute_type="int8", cpu_threads=threads)
         self.beam_size = beam_size
+        self.window_s = window_s
+        self.fallbacks = 0  # short-window results redone on the 30 s path
 
     def transcribe(self, audio: np.ndarray) -> Transcription:
         started = time.perf_counter()
         if _too_quiet(audio):
             return Transcription("", [], time.perf_counter() - started)
+        audio = audio.astype(np.float32)
+        if self.window_s and audio.size <= (self.window_s - 0.5) * SPEECH_RATE:
+            short = self._short(audio)
+            if short is not None:
+                return Transcription(short[0], short[1], time.perf_counter() - started)
+            self.fallbacks += 1
+        text, words = self._full(audio)
+        return Transcription(text, words, time.perf_counter() - started)
+
+    def _short(self, audio: np.ndarray) -> tuple[str, list[Word]] | None:
+        """Encode a ``window_s`` window and decode it; None when the result is suspect."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
+
+        m = self.model
+        features = m.feature_extractor(audio)
+        frames = min(features.shape[-1], int(self.window_s * m.frames_per_second))
+        encoded = m.encode(pad_or_trim(features, int(self.window_s * m.frames_per_second)))
+        tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe",
+                              language="en")
+        result = m.model.generate(
+            encoded, [m.get_prompt(tokenizer, [], without_timestamps=True)],
+            beam_size=self.beam_size, max_length=160, return_scores=True,
+            return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        text = tokenizer.decode(tokens).strip()
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        if result.no_speech_prob > 0.6 and avg_logprob < -0.7:
+            return "", []
+        if (not text or avg_logprob < -1.0 or get_compression_ratio(text) > 2.4
+                or _repeats_itself(text.split())):
+            return None
+        return text, self._align(tokenizer, tokens, encoded, frames)
+
+    def _align(self, tokenizer: Any, tokens: list[int], encoded: Any, frames: int) -> list[Word]:
+        from faster_whisper.transcribe import merge_punctuations
+
+        alignment = self.model.find_alignment(tokenizer, [tokens], encoded, frames)[0]
+        merge_punctuations(alignment, "\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")
+        return [Word(w["word"].strip(), float(w["start"]), float(w["end"]),
+                     float(w["probability"])) for w in alignment if w["word"].strip()]
+
+    def _full(self, audio: np.ndarray) -> tuple[str, list[Word]]:
         segments, _info = self.model.transcribe(
-            audio.astype(np.float32), language="en", beam_size=self.beam_size,
+            audio, language="en", beam_size=self.beam_size,
             condition_on_previous_text=False, vad_filter=True,
             vad_parameters={"min_silence_duration_ms": 500}, word_timestamps=True)
         kept = [s for s in segments if _keep(s)]  # iterating runs the model
-        text = " ".join(s.text.strip() for s in kept).strip()
-        return Transcription(text, _words(kept), time.perf_counter() - started)
+        return " ".join(s.text.strip() for s in kept).strip(), _words(kept)
 
 
 def _audio_data(audio: np.ndarray) -> Any:
