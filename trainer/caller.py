@@ -9,6 +9,7 @@ asterisks, or lines the caller already said.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,7 +22,7 @@ from trainer.personas import Persona
 from trainer.prompts import render
 from trainer.transcript import Turn
 
-__all__ = ["Caller", "clean_line", "split_sentences"]
+__all__ = ["Caller", "clean_line", "split_first_clause", "split_sentences"]
 
 AGENT_LABEL = "Agent"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
@@ -45,6 +46,36 @@ def split_sentences(chunks: Iterable[str]) -> Iterator[str]:
         yield buffer.strip()
 
 
+_CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–]\s)")
+CLAUSE_WORDS = 1  # "Look," is a clause: a short spoken reaction starts the line
+FLUSH_WORDS = 5  # without punctuation, start speaking after this many words
+
+
+def split_first_clause(chunks: Iterable[str]) -> Iterator[str]:
+    """Like `split_sentences`, but the first piece ends at the first clause (``, ; : —``, or
+    five words without punctuation) so speech can start on it while the model writes the
+    rest; whole sentences after that."""
+    buffer = ""
+    stream = iter(chunks)
+    for chunk in stream:
+        buffer += chunk
+        sentence = _SENTENCE_END.search(buffer)
+        clause = next((m for m in _CLAUSE_END.finditer(buffer)
+                       if len(buffer[: m.start()].split()) >= CLAUSE_WORDS), None)
+        if sentence and (not clause or sentence.start() <= clause.start()):
+            break  # a whole sentence came first: hand over to sentence splitting
+        if clause:
+            yield buffer[: clause.start()].strip()
+            buffer = buffer[clause.end():]
+            break
+        words = buffer.split()
+        if len(words) > FLUSH_WORDS and buffer[-1:].isspace():
+            yield " ".join(words)
+            buffer = ""
+            break
+    yield from split_sentences(itertools.chain([buffer], stream))
+
+
 def clean_line(text: str, names: Sequence[str]) -> str:
     """Strip stage directions, role labels, quotes and emojis from a spoken sentence."""
     text = _ASIDES.sub(" ", text)
@@ -65,9 +96,10 @@ def _leaks_agent(sentence: str) -> bool:
 class Caller:
     """Speaks for a persona, one line per stage direction."""
 
-    def __init__(self, persona: Persona, model: BaseChatModel) -> None:
+    def __init__(self, persona: Persona, model: BaseChatModel, first_clause: bool = True) -> None:
         self.persona = persona
         self.model = model
+        self.first_clause = first_clause  # speech starts on the first clause, not sentence
         self.last_prompt: str | None = None
         self._warming: threading.Thread | None = None
 
@@ -124,18 +156,20 @@ class Caller:
         messages = self.messages(history, direction)
         chunks = (str(c.content) for c in self.model.stream(messages, stop=stops,
                                                             **self._options()))
-        count = 0
-        for raw in split_sentences(chunks):
+        count = spoken = 0
+        split = split_first_clause if self.first_clause else split_sentences
+        for raw in split(chunks):
             if _leaks_agent(raw):
                 break
             sentence = clean_line(raw, [self.persona.first_name, self.persona.name])
             if not sentence or _repeats(sentence, said) or _narrates(sentence):
                 continue
-            count += 1
+            spoken += 1
+            count += bool(_SENTENCE_END.search(sentence + " ")) or spoken > 1
             yield sentence
             if count >= MAX_SENTENCES:
                 break
-        if count == 0:
+        if spoken == 0:
             yield self._fallback(said)
 
     def _fallback(self, said: Sequence[str]) -> str:

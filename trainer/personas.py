@@ -114,6 +114,13 @@ class Voice(_Strict):
     volume: float = Field(default=0.9, ge=0.1, le=1.0)
 
 
+class Timing(_Strict):
+    """How long this caller waits: part of the character, not of the machine's speed."""
+
+    patience: float = Field(default=10.0, ge=2.0, le=60.0)  # silence before "Hello? Still there?"
+    reply_delay: float = Field(default=0.0, ge=0.0, le=3.0)  # a calm caller's pause before replying
+
+
 class Check(_Strict):
     """A behaviour check: a trainee line and the direction the mood must move."""
 
@@ -135,6 +142,7 @@ class Persona(_Strict):
     boundaries: Boundaries = Boundaries()
     ending: Ending
     voice: Voice = Voice()
+    timing: Timing = Timing()
     opening: str
     examples: list[str] = Field(min_length=1)
     tips: list[Literal[CRITERIA]] = Field(min_length=1)  # type: ignore[valid-type]

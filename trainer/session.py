@@ -39,6 +39,7 @@ class Call:
     model_label: str = "caller model"
     style_for: Callable[[Persona, Mood], VoiceStyle] | None = None
     clock: Callable[[], float] = time.monotonic
+    warm_opening: bool = True  # start reading the caller's prompt before the opening plays
     notify: Callable[[str], None] = lambda _msg: None
 
 
@@ -126,6 +127,22 @@ def _rel(call: Call, path: Path | None) -> str | None:
         return str(path)
 
 
+def reply_delay(persona: Persona, mood: Mood) -> float:
+    """A calm caller's pause before answering: the persona's ``timing.reply_delay``, shrinking
+    to nothing as anger rises to 10."""
+    return persona.timing.reply_delay * max(0.0, 1.0 - mood.anger / 10.0)
+
+
+def _held(sentences: Iterable[str], until: float, clock: Callable[[], float],
+          sleep: Callable[[float], None] = time.sleep) -> Iterator[str]:
+    """The sentence stream, its first sentence held back until ``until`` (generation goes on
+    meanwhile, so the delay costs no compute time)."""
+    for n, sentence in enumerate(sentences):
+        if n == 0:
+            sleep(max(0.0, until - clock()))
+        yield sentence
+
+
 def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
     call, index = loop.call, len(loop.history)
     before = loop.now()
@@ -146,16 +163,24 @@ def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
 
 def _converse(loop: _Loop) -> str:
     call = loop.call
+    if hasattr(call.listener, "silence_timeout"):  # the persona's patience with silence
+        call.listener.silence_timeout = call.persona.timing.patience
     threading.Thread(target=call.director.warm, daemon=True).start()
-    caller_turn = _speak(loop, split_sentences([call.caller.opening()]), None, {})
+    opening = call.caller.opening()
+    if call.warm_opening:  # the persona sheet is read into the cache while the opening plays
+        call.caller.warm([Turn(0, "caller", opening, 0.0, 0.0)])
+    caller_turn = _speak(loop, split_sentences([opening]), None, {})
     for _ in range(call.max_turns):
         call.caller.warm(loop.history)
         _, trainee_ended, step = _listen(loop, caller_turn)
         if trainee_ended or step is None:
             return "trainee"
         director_s = loop.history[-1].measures or {}
-        caller_turn = _speak(loop, call.caller.stream_line(loop.history, step.direction), step,
-                             {"director_s": director_s.get("director_s")})
+        line = call.caller.stream_line(loop.history, step.direction)
+        delay = reply_delay(call.persona, step.mood)
+        if delay > 0:
+            line = _held(line, loop.t0 + loop.history[-1].end + delay, call.clock)
+        caller_turn = _speak(loop, line, step, {"director_s": director_s.get("director_s")})
         if step.ends_call:
             return f"caller_{step.action}"
     return "turn_limit"

@@ -1,0 +1,223 @@
+"""Voice-to-voice latency, end of turn included: the old pipeline and the new in one run.
+
+A scripted voice call: the trainee's turns are espeak-ng WAVs pushed in real time into the
+microphone's listener path (`PushedMicrophone` → `MicrophoneListener`), each starting 0.4 s
+after the caller's line has finished playing; Whisper tiny.en transcribes, the director and the
+embedded caller answer, pyttsx3 speaks, and playback takes the line's real length
+(`ClockPlayer`). Per trainee turn, from the end of the trainee's last word:
+
+    end of turn + transcription (the listener returns) → director → the caller's first words
+    (clause or sentence) → their synthesis  =  voice-to-voice (first caller audio ready)
+
+Pipelines, alternating call by call so machine load hits both alike:
+- old: energy pause 0.6 s, Whisper's 30 s window, first sentence to speech, the persona's
+  prompt read only after the opening line;
+- new: Silero VAD + Smart-Turn + the words so far (transcribed during pauses, Whisper's short
+  window), first clause to speech, the persona's prompt read while the opening line plays.
+
+The machine's generation speed (tokens/s, embedded model) is printed beside the figures.
+
+    python bench/v2v_bench.py [--calls 2] [--persona irate-dana] [--only new]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from machine import tokens_per_second
+from stats import pct
+
+from trainer.caller import Caller
+from trainer.config import Settings, load_settings
+from trainer.director import Director
+from trainer.models import chat_model
+from trainer.personas import Persona, find_persona
+from trainer.practice import director_model, trusted_director
+from trainer.session import Call, run_call
+from trainer.store import SessionWriter, load_session
+from trainer.voice import factory
+from trainer.voice.base import EndOfInput, Heard, Spoken, VoiceStyle
+from trainer.voice.playback import ClockPlayer
+from trainer.voice.pushed import PushedMicrophone
+from trainer.voice.stt import WhisperTranscriber
+from trainer.voice.tts import Pyttsx3Speaker
+from trainer.voice.wav import SPEECH_RATE, read_speech
+
+LINES = [
+    "Hello, thanks for calling. Can I have your order number please?",
+    "I am so sorry, that sounds really frustrating after three calls.",
+    "So just to confirm, the table arrived cracked and two chairs are missing?",
+    "I can send a replacement, or refund you in full and collect the set.",
+    "Which one would you prefer?",
+    "I will book it now, and you will get an email within one hour.",
+]
+GAP_S = 0.4  # the trainee starts this long after the caller's line has played
+
+
+def make_clips(folder: Path) -> list[np.ndarray]:
+    clips = []
+    for n, line in enumerate(LINES):
+        path = folder / f"{n:02d}.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), line],
+                       check=True)
+        audio = read_speech(path)
+        loud = np.flatnonzero(np.abs(audio) > 0.01)
+        clips.append(audio[: loud[-1] + 1])
+    return clips
+
+
+class ScriptedTrainee:
+    """Wraps the microphone listener: each `listen` pushes the next clip GAP_S from now (the
+    trainee starts talking) and notes when its last word ends and when the listener returned."""
+
+    def __init__(self, mic: PushedMicrophone, listener: Any, clips: list[np.ndarray]) -> None:
+        self.mic, self.listener, self.clips = mic, listener, list(clips)
+        self.ends: list[float] = []  # monotonic time each clip's speech ended
+        self.returned: list[float] = []  # monotonic time the listener returned
+
+    def listen(self, save_as: Path | None) -> Heard:
+        if not self.clips:
+            raise EndOfInput
+        clip = self.clips.pop(0)
+        at = time.monotonic() + GAP_S
+        self.mic.push(clip, at)
+        self.ends.append(at + clip.size / SPEECH_RATE)
+        heard = self.listener.listen(save_as)
+        self.returned.append(time.monotonic())
+        return heard
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@dataclass
+class TimedSpeaker:
+    """Wraps a speaker: notes when each line's first audio was ready (monotonic)."""
+
+    speaker: Any
+    first_audio: list[float | None] = field(default_factory=list)
+
+    def say(self, sentences: Iterable[str], style: VoiceStyle, save_as: Path | None) -> Spoken:
+        spoken: Spoken = self.speaker.say(sentences, style, save_as)
+        self.first_audio.append(spoken.first_audio_at)
+        return spoken
+
+    def close(self) -> None:
+        self.speaker.close()
+
+
+def _settings(new: bool) -> Settings:
+    return load_settings(turn_detection="smart" if new else "pause").settings
+
+
+def one_call(persona: Persona, clips: list[np.ndarray], new: bool, seed: int,
+             whisper: dict[bool, WhisperTranscriber]) -> list[dict[str, float]]:
+    settings = _settings(new)
+    mic = PushedMicrophone()
+    listener = factory.microphone_listener(mic, settings, whisper[new], echo=None)
+    listener.open()
+    trainee = ScriptedTrainee(mic, listener, clips)
+    speaker = TimedSpeaker(Pyttsx3Speaker(write=lambda _s: None, player=ClockPlayer()))
+    writer = SessionWriter(settings.sessions_dir, persona.id, {"mode": "bench"})
+    call = Call(persona, Caller(persona, chat_model("caller", settings, seed=seed),
+                                first_clause=new),
+                Director(persona, director_model(settings, seed), seed=seed,
+                         model_triggers=trusted_director(settings)),
+                speaker, trainee, writer, max_turns=len(clips), warm_opening=new,
+                style_for=factory.style_for_persona)
+    try:
+        result = run_call(call)
+    finally:
+        factory.close(speaker, trainee)
+    turns = load_session(result.session_dir).turns
+    rows = []
+    for n, (trainee_turn, caller_turn) in enumerate(zip(turns[1::2], turns[2::2], strict=False)):
+        tm, cm = trainee_turn.measures or {}, caller_turn.measures or {}
+        first_audio = speaker.first_audio[n + 1]
+        if first_audio is None or "first_sentence_s" not in cm:
+            continue
+        end = trainee.ends[n]
+        rows.append({
+            "end_of_turn": trainee.returned[n] - end - tm.get("transcribe_s", 0.0),
+            "transcription": tm.get("transcribe_s", 0.0),
+            "director": tm.get("director_s", 0.0),
+            "first_words": cm["first_sentence_s"],
+            "synthesis": cm.get("first_audio_s", cm["first_sentence_s"]) - cm["first_sentence_s"],
+            "voice_to_voice": first_audio - end,
+            "cut": float(trainee_turn.text.count(" ") + 1 < len(LINES[n].split()) * 0.6),
+        })
+    return rows
+
+
+LABELS = {
+    "end_of_turn": "end of turn (silence + decision)",
+    "transcription": "transcription left after it",
+    "director": "director",
+    "first_words": "caller's first words ready",
+    "synthesis": "their synthesis",
+    "voice_to_voice": "voice-to-voice",
+}
+
+
+def report(rows: dict[str, list[dict[str, float]]]) -> None:
+    names = list(rows)
+    head = "".join(f"{n + ' p50':>11}{n + ' p95':>11}" for n in names)
+    print(f"{'stage (s)':<36}{head}")
+    for key, label in LABELS.items():
+        cells = ""
+        for n in names:
+            v = [r[key] for r in rows[n]]
+            cells += f"{statistics.median(v):11.2f}{pct(v, 0.95):11.2f}"
+        print(f"{label:<36}{cells}")
+    if {"old", "new"} <= set(rows):
+        old = statistics.median([r["voice_to_voice"] for r in rows["old"]])
+        new = statistics.median([r["voice_to_voice"] for r in rows["new"]])
+        o95 = pct([r["voice_to_voice"] for r in rows["old"]], 0.95)
+        n95 = pct([r["voice_to_voice"] for r in rows["new"]], 0.95)
+        print(f"new / old voice-to-voice: p50 {new / old:.2f}, p95 {n95 / o95:.2f}")
+    for n in names:
+        print(f"{n}: {len(rows[n])} turns, {int(sum(r['cut'] for r in rows[n]))} transcripts "
+              f"with under 60% of the words (a cut-off turn)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--persona", default="irate-dana")
+    ap.add_argument("--calls", type=int, default=2, help="calls per pipeline")
+    ap.add_argument("--only", choices=["old", "new"])
+    args = ap.parse_args()
+    settings = load_settings().settings
+    persona = find_persona(args.persona, settings.persona_dirs())
+    pipelines = [p for p in ("old", "new") if args.only in (None, p)]
+    whisper = {True: WhisperTranscriber(), False: WhisperTranscriber(window_s=None)}
+    speed_before = tokens_per_second(settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        clips = make_clips(Path(tmp))
+        print("warm-up call (not counted): loads the models")
+        one_call(persona, clips[:2], True, 100, whisper)
+        rows: dict[str, list[dict[str, float]]] = {p: [] for p in pipelines}
+        for n in range(args.calls):
+            for p in pipelines:
+                got = one_call(persona, clips, p == "new", n, whisper)
+                rows[p] += got
+                v = [r["voice_to_voice"] for r in got]
+                print(f"  call {n + 1} {p}: voice-to-voice p50 {statistics.median(v):.2f} s",
+                      flush=True)
+    speed_after = tokens_per_second(settings)
+    print(f"\n{len(LINES)} trainee turns per call, {args.calls} calls per pipeline "
+          f"({args.persona}), embedded models, {settings.threads} threads; generation "
+          f"{speed_before:.1f} tok/s before, {speed_after:.1f} tok/s after")
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()
