@@ -31,7 +31,8 @@ def tokens(text: str) -> list[str]:
 @pytest.mark.parametrize(("text", "pieces"), [
     ("Look, I have waited an hour. Where is it?", ["Look,", "I have waited an hour.", "Where is it?"]),
     ("Oh great. Another excuse.", ["Oh great.", "Another excuse."]),
-    ("I have been waiting on hold for an hour.", ["I have been waiting on hold", "for an hour."]),
+    ("I have been waiting on hold for over an hour now.",
+     ["I have been waiting on hold for over an", "hour now."]),
     ("Fine; send it.", ["Fine;", "send it."]),
     ("No — that is not good enough!", ["No", "— that is not good enough!"]),
     ("Okay", ["Okay"]),

@@ -48,12 +48,12 @@ def split_sentences(chunks: Iterable[str]) -> Iterator[str]:
 
 _CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–]\s)")
 CLAUSE_WORDS = 1  # "Look," is a clause: a short spoken reaction starts the line
-FLUSH_WORDS = 5  # without punctuation, start speaking after this many words
+FLUSH_WORDS = 8  # without punctuation, start speaking after this many words (fewer splits phrases)
 
 
 def split_first_clause(chunks: Iterable[str]) -> Iterator[str]:
     """Like `split_sentences`, but the first piece ends at the first clause (``, ; : —``, or
-    five words without punctuation) so speech can start on it while the model writes the
+    eight words without punctuation) so speech can start on it while the model writes the
     rest; whole sentences after that."""
     buffer = ""
     stream = iter(chunks)
