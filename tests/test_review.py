@@ -26,6 +26,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         eng = sqlite_engine(tmp_path / "trainer.db")
     else:
         eng = create_engine(request.getfixturevalue("pg_url"))
+    from trainer.db.models import Base
+
+    Base.metadata.create_all(eng)
     metadata.create_all(eng)
     yield eng
     eng.dispose()
@@ -183,3 +186,21 @@ def test_rollup_stays_equal_to_the_verdicts(engine: Engine, root: Path) -> None:
     shutil.rmtree(folder)
     sync_index(engine, root)
     assert stored() == fresh()
+
+
+def test_settling_marks_the_apps_dispute_for_the_trainee(trainer_home: Path, root: Path) -> None:
+    from trainer.config import load_settings
+    from trainer.db import open_store
+
+    store = open_store(load_settings().settings)
+    folder = make_session(store.root / "sessions", "s9", trainee="ann",
+                          marks={"empathy": "fail"})
+    store.register_session("s9", "ann", folder)
+    tia = store.add_user("tia", "trainer")
+    d = store.add_dispute("s9", "empathy", "fail", "I did say sorry")
+    actions.decide_dispute(store.engine, folder, actions.DisputeRef(str(d.id), "s9", "empathy",
+                                                                    "fail"),
+                           accept=False, reply="Sorry isn't empathy.", author="tia",
+                           seen=actions.session_etag(store.engine, folder), resolver=tia.id)
+    [seen_by_trainee] = store.disputes(["s9"])
+    assert (seen_by_trainee.status, seen_by_trainee.reply) == ("rejected", "Sorry isn't empathy.")

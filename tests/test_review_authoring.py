@@ -97,3 +97,25 @@ def test_eval_runs_listed_with_gates_and_trend(settings, tmp_path: Path) -> None
     for bad in ("../ci-1", "", ".hidden", "nope"):
         with pytest.raises(ValueError):
             report_html(settings.home, bad)
+
+
+def test_teams_and_progress_cli(trainer_home: Path, tmp_path: Path) -> None:
+    from review_helpers import make_session
+    from typer.testing import CliRunner
+
+    from trainer.cli import app
+    from trainer.db import open_store, sync_folder
+
+    runner = CliRunner()
+    store = open_store(load_settings().settings)
+    store.add_user("ann", "trainee")
+    for args in (["teams", "add", "red"], ["teams", "member", "red", "ann"]):
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, done.output
+    assert "ann" in runner.invoke(app, ["teams", "list"]).output
+    folder = make_session(store.root / "sessions", "s1", trainee="ann", marks={"empathy": "pass"})
+    sync_folder(store, folder)
+    done = runner.invoke(app, ["progress", "--team", "red"])
+    assert done.exit_code == 0 and "s1,ann,irate-dana" in done.output, done.output
+    bad = runner.invoke(app, ["progress", "--team", "nope"])
+    assert bad.exit_code != 0 and "no team 'nope'" in str(bad.exception)  # main() prints it

@@ -182,10 +182,24 @@ def list_comments(engine: Engine, session_id: str) -> list[Comment]:
     return [Comment(r.id, r.session_id, r.seconds, r.text, r.author, r.at) for r in rows]
 
 
+def _settle_row(con: Connection, dispute: DisputeRef, status: str, reply: str,
+                resolver: int | None) -> None:
+    """Mark the app's dispute row (what the trainee's debrief shows) in the same transaction."""
+    if not dispute.id.isdigit():
+        return  # a dispute from outside the app's store (tests, imports)
+    from trainer.db.models import DisputeRow
+
+    con.execute(update(DisputeRow).where(DisputeRow.id == int(dispute.id),
+                                         DisputeRow.status == "open")
+                .values(status=status, reply=reply, resolved_by=resolver, resolved_at=_now()))
+
+
 def decide_dispute(engine: Engine, folder: Path, dispute: DisputeRef, *, accept: bool,
-                   reply: str, author: str, seen: str, verdict: str | None = None) -> str:
+                   reply: str, author: str, seen: str, verdict: str | None = None,
+                   resolver: int | None = None) -> str:
     """Accept a dispute (it becomes an override; ``verdict`` defaults to the opposite of the
-    disputed pass/fail) or reject it with a reply the trainee sees. Settled once only."""
+    disputed pass/fail) or reject it with a reply the trainee sees. Settled once only: a second
+    decision, from any process, raises `AlreadySettled`. ``resolver``: the trainer's user id."""
     reply = _text(reply, "reply", required=not accept)
     if accept:
         verdict = verdict or {"pass": "fail", "fail": "pass"}.get(dispute.verdict or "", "")
@@ -198,6 +212,7 @@ def decide_dispute(engine: Engine, folder: Path, dispute: DisputeRef, *, accept:
                 dispute_id=dispute.id, session_id=dispute.session_id,
                 criterion=dispute.criterion, decision="accepted" if accept else "rejected",
                 verdict=verdict if accept else None, reply=reply, author=author, at=_now()))
+            _settle_row(con, dispute, "accepted" if accept else "rejected", reply, resolver)
             if accept and verdict:
                 note = reply or f"dispute accepted: {dispute.id}"
                 _apply_override(con, folder.name, dispute.criterion, verdict, note, author,

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from trainer.review.evalruns import EvalRun
 from trainer.review.progress import FirstBest, Missed, Rate
 
-__all__ = ["first_best_chart", "missed_chart", "rate_heatmap"]
+__all__ = ["first_best_chart", "missed_chart", "rate_heatmap", "trend_chart"]
 
 FONT = 'font-family="sans-serif" font-size="11"'
 
@@ -32,7 +33,7 @@ def rate_heatmap(series: dict[str, tuple[Rate, ...]], weeks: Sequence[str],
     if not series or not weeks:
         return "<p>(no graded sessions yet)</p>"
     cell, left, top = 22, 150, 60
-    width, height = left + cell * len(weeks) + 10, top + cell * len(series) + 10
+    width, height = left + cell * len(weeks) + 50, top + cell * len(series) + 10
     body = [f'<rect width="{width}" height="{height}" fill="#fff"/>']
     for j, week in enumerate(weeks):
         x = left + j * cell + cell / 2
@@ -61,7 +62,7 @@ def first_best_chart(rows: Sequence[FirstBest], label: str = "first and best sco
     if not rows:
         return "<p>(no scores yet)</p>"
     left, line, axis = 230, 20, 300
-    width, height = left + axis + 60, 30 + line * len(rows)
+    width, height = left + axis + 90, 30 + line * len(rows)
     body = [f'<rect width="{width}" height="{height}" fill="#fff"/>',
             f'<text {FONT} x="{left}" y="14">0</text>',
             f'<text {FONT} x="{left + axis}" y="14" text-anchor="end">100</text>']
@@ -101,3 +102,37 @@ def missed_chart(rows: Sequence[Missed], label: str = "most-missed tips", top: i
                  f'<text {FONT} x="{left + w + 6:.1f}" y="{y + 13}">{r.failed}/{r.applicable}'
                  "</text>"]
     return _svg(left + axis + 90, 10 + line * len(rows), label, body)
+
+
+def trend_chart(runs: Sequence[EvalRun], label: str = "alpha, kappa and flip rate across eval runs"
+                ) -> str:
+    """α (blue), κ (purple) and flip rate (red) per run, oldest left, on a 0–1 axis, with the
+    gates as dashed lines (α ≥ 0.8, κ ≥ 0.61, flip rate ≤ 0.05)."""
+    runs = [r for r in runs if r.problem is None]
+    if not runs:
+        return "<p>(no eval runs yet: trainer eval run ci)</p>"
+    width, height, pad = 560, 220, 34
+    step = (width - 2 * pad) / max(1, len(runs) - 1)
+
+    def y(v: float) -> float:
+        return height - pad - (height - 2 * pad) * max(0.0, min(1.0, v))
+
+    body = [f'<rect width="{width}" height="{height}" fill="#fff"/>']
+    for gate, colour in ((0.8, "#2e86c1"), (0.61, "#8e44ad"), (0.05, "#c0392b")):
+        body.append(f'<line x1="{pad}" x2="{width - pad}" y1="{y(gate):.1f}" y2="{y(gate):.1f}" '
+                    f'stroke="{colour}" stroke-dasharray="4 4" stroke-opacity=".5"/>')
+    for attr, colour in (("alpha", "#2e86c1"), ("kappa", "#8e44ad"), ("flip_rate", "#c0392b")):
+        pts = [(pad + i * step, getattr(r, attr), r.name) for i, r in enumerate(runs)
+               if getattr(r, attr) is not None]
+        if len(pts) > 1:
+            body.append(f'<polyline class="trend-{attr}" fill="none" stroke="{colour}" '
+                        'stroke-width="2" points="' + " ".join(f"{x:.1f},{y(v):.1f}"
+                                                               for x, v, _ in pts) + '"/>')
+        body += [f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"><title>'
+                 f"{escape(name)}: {attr} {v:.3f}</title></circle>" for x, v, name in pts]
+    body += [f'<text {FONT} x="4" y="{y(1) + 4:.1f}">1</text>',
+             f'<text {FONT} x="4" y="{y(0) + 4:.1f}">0</text>',
+             f'<text {FONT} x="{pad}" y="14" fill="#2e86c1">α</text>',
+             f'<text {FONT} x="{pad + 20}" y="14" fill="#8e44ad">κ</text>',
+             f'<text {FONT} x="{pad + 40}" y="14" fill="#c0392b">flip rate</text>']
+    return _svg(width, height, label, body)

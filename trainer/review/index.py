@@ -23,7 +23,7 @@ from trainer.review.tables import graded, rollup, verdicts
 from trainer.review.upsert import add_counts, upsert
 
 __all__ = ["IndexedSession", "count_verdict", "effective_score", "forget", "grade_etag", "index_session",
-           "rebuild_rollup", "rollup_from_verdicts", "sync_index"]
+           "rebuild_rollup", "rollup_from_verdicts", "sync_index", "sync_store"]
 
 UNGRADED = "ungraded"
 
@@ -202,3 +202,27 @@ def rebuild_rollup(engine: Engine) -> int:
             con.execute(rollup.insert(), [{"trainee": t, "week": w, "criterion": c, "passed": p,
                                            "applicable": a} for (t, w, c), (p, a) in fresh.items()])
     return len(fresh)
+
+
+def sync_store(store: Any) -> int:
+    """Index the sessions the app's store (`trainer.db.Store`) knows whose files changed: the
+    store's stamps say which might have, the files decide. Owners come from the store."""
+    with store.engine.connect() as con:
+        mine = dict(con.execute(select(graded.c.session_id, graded.c.stamp)).all())
+    theirs = store.stamps()
+    maybe = [sid for sid, stamp in theirs.items() if stamp is None or mine.get(sid) != stamp]
+    changed = []
+    for sid in maybe:
+        info = store.session(sid)
+        folder = store.folder(info) if info is not None else None
+        if folder is not None and folder.is_dir() and mine.get(sid) != _stamp(folder):
+            changed.append((folder, info.owner))
+    for start in range(0, len(changed), 200):
+        with store.engine.begin() as con:
+            for folder, owner in changed[start:start + 200]:
+                index_session(con, folder, trainee=owner)
+    gone = [sid for sid in mine if sid not in theirs]
+    if gone:
+        with store.engine.begin() as con:
+            forget(con, gone)
+    return len(changed)
