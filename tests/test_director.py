@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedChat
 
+from trainer.behaviour.fakes import ScriptedReader
 from trainer.director import Director
 from trainer.personas import find_persona
 
@@ -85,19 +86,24 @@ def test_venting_caller_keeps_venting_first() -> None:
     assert d.step("...", "I see.").action == "vent"
 
 
-def test_model_only_asked_when_cues_are_silent_and_never_contradicts() -> None:
+# The model-fallback tests script the reader, so they test the director's rules, not wording.
+SCRIPTED = ScriptedReader({"Calm down, ma'am.": {"calm_down"}})
+
+
+def test_model_only_asked_when_the_reader_hears_nothing_and_never_contradicts() -> None:
     model = ScriptedChat(replies=['{"triggers": ["rude", "defensive"], "soothers": ["empathy"]}'])
-    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0, model_triggers=True)
-    step = d.step("...", "Calm down, ma'am.")  # cues found calm_down: the model is not asked
+    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0, model_triggers=True,
+                 reader=SCRIPTED)
+    step = d.step("...", "Calm down, ma'am.")  # the reader heard calm_down: the model is not asked
     assert model.prompts == [] and step.soothers == ()
     step = d.step("...", "Well, these things take the time they take.")
-    assert step.triggers == ("defensive",)  # "rude" is the cues' business, not the model's
+    assert step.triggers == ("defensive",)  # "rude" is the reader's business, not the model's
     assert step.soothers == ()  # a line with a trigger gets no soother from the model
 
 
-def test_model_failure_falls_back_to_cues() -> None:
+def test_model_failure_falls_back_to_the_reader() -> None:
     model = ScriptedChat(replies=[RuntimeError("boom")])
-    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0)
+    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0, reader=SCRIPTED)
     step = d.step("...", "Hmm, okay then.")
     assert step.triggers == () and step.soothers == ()
 
@@ -105,9 +111,19 @@ def test_model_failure_falls_back_to_cues() -> None:
 def test_untrusted_model_adds_soothers_but_no_triggers() -> None:
     model = ScriptedChat(replies=['{"triggers": ["defensive"], "soothers": []}',
                                   '{"triggers": [], "soothers": ["paraphrase"]}'])
-    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0)
+    d = Director(find_persona("irate-dana", PERSONAS), model=model, seed=0, reader=SCRIPTED)
     assert d.step("...", "Give me a second while I look at the order.").triggers == ()
     assert d.step("...", "Right, the table and the chairs, got it.").soothers == ("paraphrase",)
+
+
+def test_the_director_passes_the_name_and_keeps_the_reading() -> None:
+    reader = ScriptedReader({"Thanks, Dana.": {"used_name"}})
+    d = Director(find_persona("irate-dana", PERSONAS), seed=0, reader=reader)
+    step = d.step("Where is my table?", "Thanks, Dana.")
+    assert step.soothers == ("used_name",) and reader.lines == ["Thanks, Dana."]
+    assert d.last_reading is not None and d.last_reading.soothers() == {"used_name"}
+    d.step("...", "")
+    assert d.last_reading is None  # silence: nothing was read
 
 
 def test_talking_over_the_caller_is_an_interrupt_trigger() -> None:

@@ -291,7 +291,8 @@ def _register_extensions() -> None:
     """Voice and grading commands live beside their packages."""
     for module in ("trainer.voice.commands", "trainer.grading.commands",
                    "trainer.consistency.commands", "trainer.db.commands",
-                   "trainer.web.commands", "trainer.review.commands"):
+                   "trainer.web.commands", "trainer.review.commands",
+                   "trainer.behaviour.commands"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:

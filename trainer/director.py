@@ -1,8 +1,9 @@
 """The director: keeps the caller's mood and decides what the caller does next.
 
-After each trainee turn it detects triggers and soothers (deterministic cues plus, optionally, the
-director model), moves the anger and trust meters by the persona's temperament, and writes an
-explicit stage direction for the caller model. Small models follow explicit direction far better
+After each trainee turn it reads the triggers and soothers in what the trainee said (the behaviour
+reader, `trainer.behaviour`; optionally the director model for lines the reader hears nothing
+in), moves the anger and trust meters by the persona's temperament, and writes an explicit stage
+direction for the caller model. Small models follow explicit direction far better
 than implied persona rules.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from trainer.cues import detect_cues, is_boundary_warning, is_goodbye
+from trainer.behaviour import BehaviourReader, Reading, default_reader, is_boundary_warning, is_goodbye
 from trainer.personas import SOOTHERS, TRIGGERS, Persona
 from trainer.prompts import render
 from trainer.transcript import Mood
@@ -59,8 +60,11 @@ class Director:
     """Mood meters and stage directions for one call."""
 
     def __init__(self, persona: Persona, model: BaseChatModel | None = None,
-                 seed: int | None = None, model_triggers: bool = False) -> None:
+                 seed: int | None = None, model_triggers: bool = False,
+                 reader: BehaviourReader | None = None) -> None:
         self.persona = persona
+        self.reader = reader or default_reader()
+        self.last_reading: Reading | None = None  # what the reader heard in the last trainee turn
         self.model = model
         self.model_triggers = model_triggers
         self.rng = random.Random(seed)
@@ -93,12 +97,17 @@ class Director:
     # --- detection ------------------------------------------------------------------------------
 
     def detect(self, caller_line: str, trainee_line: str) -> tuple[set[str], set[str]]:
-        cues = detect_cues(trainee_line, self.persona.name)
-        triggers, soothers = set(cues.triggers), set(cues.soothers)
-        if self.model is not None and trainee_line.strip() and not (triggers or soothers):
-            # The cues are precise; a small model is not (it labels "Please hold" as five
+        if not trainee_line.strip():
+            self.last_reading = None
+            return {"silence"}, set()
+        reading = self.reader.read(trainee_line, caller_name=self.persona.name,
+                                   caller_line=caller_line)
+        self.last_reading = reading
+        triggers, soothers = reading.triggers(), reading.soothers()
+        if self.model is not None and not (triggers or soothers):
+            # The reader is measured; a small model is not (it labels "Please hold" as five
             # things, and "give me a second while I look" as defensive). So it is asked only
-            # about lines the cues can't read; the triggers it reports count only when it was
+            # about lines the reader hears nothing in; the triggers it reports count only when it was
             # built as trusted (a remote model) — a wrong guess must not enrage the caller,
             # while a wrongly found soother only softens them a little.
             more_t, more_s = self._ask_model(caller_line, trainee_line)

@@ -1,0 +1,182 @@
+"""The behaviour reader's recall, precision and speed on labelled trainee lines.
+
+    python bench/reader_bench.py --split dev        # the reader's own dev split (in-sample-ish:
+                                                     #   thresholds were tuned on it)
+    python bench/reader_bench.py --split heldout    # eval/heldout/lines.jsonl, written apart
+
+Prints, for the old phrase cues (before), rules alone, embeddings alone and the reader (rules +
+embeddings), overall micro recall/precision and the share of lines whose behaviour set is exactly
+right; then per behaviour for the old cues and the reader; then ms per line (p50/p95) beside the
+machine's llama.cpp generation tokens/s (other jobs load these machines: compare in one run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from old_cues import detect_cues
+from stats import pct
+
+from trainer.behaviour import BEHAVIOURS, BehaviourReader
+from trainer.behaviour.classifier import load_classifier
+from trainer.behaviour.embed import E5Embedder
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
+          "train": ROOT / "eval" / "behaviour" / "train.jsonl",
+          "heldout": ROOT / "eval" / "heldout" / "lines.jsonl"}
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    gold: frozenset[str]
+    caller_name: str | None
+    style: str
+
+
+def load_lines(split: str, path: Path | None = None) -> list[Line]:
+    path = path or SPLITS[split]
+    out = []
+    for n, raw in enumerate(path.read_text().splitlines(), 1):
+        if not raw.strip():
+            continue
+        row = json.loads(raw)
+        if split in ("dev", "train") and row.get("split") != split:
+            continue
+        gold = frozenset(b for b in row.get("behaviours", []) if b in BEHAVIOURS)
+        if not isinstance(row.get("text"), str):
+            raise SystemExit(f"{path}:{n}: no text")
+        out.append(Line(row["text"], gold, row.get("caller_name"), row.get("style", "written")))
+    return out
+
+
+System = Callable[[Line], set[str]]
+
+
+def old_cues(line: Line) -> set[str]:
+    cues = detect_cues(line.text, line.caller_name or "")
+    return (set(cues.triggers) | set(cues.soothers)) & set(BEHAVIOURS)
+
+
+def reader_system(reader: BehaviourReader) -> System:
+    def run(line: Line) -> set[str]:
+        return reader.read(line.text, caller_name=line.caller_name).behaviours()
+    return run
+
+
+@dataclass
+class Score:
+    tp: dict[str, int]
+    fp: dict[str, int]
+    fn: dict[str, int]
+    exact: int = 0
+    lines: int = 0
+
+    @classmethod
+    def empty(cls) -> Score:
+        return cls({b: 0 for b in BEHAVIOURS}, {b: 0 for b in BEHAVIOURS}, {b: 0 for b in BEHAVIOURS})
+
+    def add(self, gold: frozenset[str], got: set[str]) -> None:
+        for b in BEHAVIOURS:
+            self.tp[b] += b in gold and b in got
+            self.fp[b] += b not in gold and b in got
+            self.fn[b] += b in gold and b not in got
+        self.exact += gold == got
+        self.lines += 1
+
+    def pr(self, b: str | None = None) -> tuple[float, float, int]:
+        keys = [b] if b else list(BEHAVIOURS)
+        tp, fp, fn = (sum(d[k] for k in keys) for d in (self.tp, self.fp, self.fn))
+        return tp / max(tp + fp, 1), tp / max(tp + fn, 1), tp + fn
+
+
+def score(system: System, lines: list[Line], misses: list[str] | None = None) -> Score:
+    s = Score.empty()
+    for line in lines:
+        got = system(line)
+        s.add(line.gold, got)
+        if misses is not None and got != line.gold:
+            missed, extra = sorted(line.gold - got), sorted(got - line.gold)
+            misses.append(f"  missed {missed} extra {extra}: {line.text}")
+    return s
+
+
+def llama_tokens_per_s() -> str:
+    """Generation speed of the embedded model right now (the machine's load, as a yardstick)."""
+    try:
+        from trainer.config import load_settings
+        from trainer.models import _load_llama, ensure_embedded_model
+        settings = load_settings().settings
+        llm = _load_llama(ensure_embedded_model(settings.models_dir), "bench", 512, settings.threads)
+        llm("Say hello.", max_tokens=4)
+        t = time.perf_counter()
+        out = llm("Write two sentences about the sea.", max_tokens=48, temperature=0.0)
+        n = out["usage"]["completion_tokens"]
+        return f"{n / (time.perf_counter() - t):.1f} tokens/s"
+    except Exception as exc:
+        return f"unavailable ({type(exc).__name__})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=sorted(SPLITS), default="dev")
+    ap.add_argument("--data", type=Path, help="another JSONL file of lines (text, behaviours)")
+    ap.add_argument("--misses", action="store_true", help="list the reader's wrong lines")
+    ap.add_argument("--no-llama", action="store_true", help="skip the tokens/s yardstick")
+    args = ap.parse_args(argv)
+    lines = load_lines(args.split, args.data)
+    clf = load_classifier()
+    embedder = E5Embedder()
+    systems: dict[str, System] = {
+        "old cues (before)": old_cues,
+        "rules only": reader_system(BehaviourReader(None, None, "rules")),
+        "embeddings only": reader_system(BehaviourReader(embedder, clf, "embedding")),
+        "reader (rules + embeddings)": reader_system(BehaviourReader(embedder, clf, "both")),
+    }
+    print(f"{len(lines)} lines from {args.data or SPLITS[args.split]} (split {args.split}), "
+          f"{sum(len(x.gold) for x in lines)} labelled behaviours\n")
+    misses: list[str] = []
+    scores = {name: score(fn, lines, misses if name.startswith("reader") else None)
+              for name, fn in systems.items()}
+    print(f"{'system':30} {'recall':>7} {'precision':>9} {'exact set':>10}")
+    for name, s in scores.items():
+        p, r, _ = s.pr()
+        print(f"{name:30} {r:7.2f} {p:9.2f} {s.exact / max(s.lines, 1):10.2f}")
+    old, new = scores["old cues (before)"], scores["reader (rules + embeddings)"]
+    print(f"\n{'behaviour':14} {'n':>4} {'old R':>6} {'old P':>6} {'R':>6} {'P':>6}")
+    for b in BEHAVIOURS:
+        po, ro, n = old.pr(b)
+        pn, rn, _ = new.pr(b)
+        print(f"{b:14} {n:4d} {ro:6.2f} {po:6.2f} {rn:6.2f} {pn:6.2f}")
+    print_timing(lines, embedder, clf, args.no_llama)
+    if args.misses:
+        print("\nthe reader's wrong lines:")
+        print("\n".join(misses))
+    return 0
+
+
+def print_timing(lines: list[Line], embedder: E5Embedder, clf: object, no_llama: bool) -> None:
+    fresh = BehaviourReader(E5Embedder(embedder.threads), load_classifier(), "both")  # no cache
+    fresh.read("Warm-up line, sorry.")
+    ms = []
+    for line in lines:
+        t = time.perf_counter()
+        fresh.read(line.text, caller_name=line.caller_name)
+        ms.append((time.perf_counter() - t) * 1000)
+    yardstick = "" if no_llama else f"; llama.cpp generation now: {llama_tokens_per_s()}"
+    print(f"\nms per line (reader, {embedder.threads} thread, uncached): p50 {pct(ms, 0.5):.1f}, "
+          f"p95 {pct(ms, 0.95):.1f}, max {max(ms):.1f}{yardstick}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

