@@ -114,17 +114,12 @@ def score(system: System, lines: list[Line], misses: list[str] | None = None) ->
 def llama_tokens_per_s() -> str:
     """Generation speed of the embedded model right now (the machine's load, as a yardstick)."""
     try:
+        from machine import tokens_per_second
+
         from trainer.config import load_settings
-        from trainer.models import _load_llama, ensure_embedded_model
-        settings = load_settings().settings
-        llm = _load_llama(ensure_embedded_model(settings.models_dir), "bench", 512, settings.threads)
-        llm("Say hello.", max_tokens=4)
-        t = time.perf_counter()
-        out = llm("Write two sentences about the sea.", max_tokens=48, temperature=0.0)
-        n = out["usage"]["completion_tokens"]
-        return f"{n / (time.perf_counter() - t):.1f} tokens/s"
+        return f"{tokens_per_second(load_settings().settings):.1f} tokens/s"
     except Exception as exc:
-        return f"unavailable ({type(exc).__name__})"
+        return f"unavailable ({type(exc).__name__}: {exc})"
 
 
 def main(argv: list[str] | None = None) -> int:
