@@ -83,3 +83,52 @@ def test_the_cli_prints_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [f"error: the embedded model's process died: killed by SIGSEGV; the call is "
                      f"saved (4 turns) in {folder}; run `trainer doctor`"]
+
+
+def _worker_of(pid: int) -> int | None:
+    """The model worker among a process's children (its command line names the module)."""
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+            if b"trainer.llm_worker" in cmdline:
+                return int(child)
+    return None
+
+
+@pytest.mark.integration
+def test_real_worker_killed_mid_call(tmp_path: Path, embedded_model_path: Path) -> None:
+    """`trainer call` on the real model; its worker is killed with SIGSEGV once the caller has
+    spoken a model-written line: the call ends saved and stderr has one line."""
+    import subprocess
+    import time
+
+    script = tmp_path / "lines.txt"
+    script.write_text("I'm so sorry, Dana.\n" * 6)
+    home = tmp_path / "home"
+    env = {**os.environ, "TRAINER_HOME": str(home), "TRAINER_MODEL": f"local:{embedded_model_path}",
+           "TRAINER_THREADS": "1", "COLUMNS": "300", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "call", "irate-dana", "--text",
+                             "--script", str(script), "--no-grade", "--seed", "1"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 600
+    killed = None
+    while killed is None and time.monotonic() < deadline and proc.poll() is None:
+        jsonl = list((home / "sessions").glob("*/transcript.jsonl"))
+        if jsonl and len(jsonl[0].read_text().splitlines()) >= 3:  # a model line is on disk
+            worker = _worker_of(proc.pid)
+            if worker is not None:
+                os.kill(worker, signal.SIGSEGV)
+                killed = worker
+        time.sleep(0.2)
+    out, err = proc.communicate(timeout=120)
+    assert killed is not None, (out, err)
+    assert proc.returncode == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "killed by SIGSEGV" in lines[0] and "run `trainer doctor`" in lines[0]
+    folder = next((home / "sessions").iterdir())
+    assert str(folder) in lines[0]
+    meta = json.loads((folder / "session.json").read_text())
+    assert meta["ended_by"] == "model_crashed"
+    assert len(load_session(folder).turns) >= 3

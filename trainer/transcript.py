@@ -95,6 +95,14 @@ def turn_from_dict(data: Any, where: str) -> Turn:
     if not all(isinstance(x, int | float) for x in times):
         raise TranscriptError(f"{where}.start/end: must be numbers of seconds")
     mood = data.get("mood")
+    if mood is not None and not (isinstance(mood, dict) and all(
+            isinstance(mood.get(k), int | float) for k in ("anger", "trust"))):
+        raise TranscriptError(f"{where}.mood: must be {{\"anger\": number, \"trust\": number}}")
+    if not isinstance(data.get("index", 0), int):
+        raise TranscriptError(f"{where}.index: must be a whole number")
+    for key in ("triggers", "soothers"):
+        if not isinstance(data.get(key, []), list):
+            raise TranscriptError(f"{where}.{key}: must be a list of labels")
     return Turn(
         index=int(data.get("index", 0)),
         speaker=speaker,  # type: ignore[arg-type]  # checked against SPEAKER_SYNONYMS above

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from trainer.consistency.perturb import generate_edits, write_edits
 from trainer.consistency.render import consistency_table
-from trainer.consistency.report import evaluate
+from trainer.consistency.report import evaluate, load_baseline
 from trainer.consistency.runner import RunOptions, RunRecord
 from trainer.consistency.suite import EDIT_KINDS, EditKind, SuiteError, load_suite, resolve_transcripts, transcripts_dir
 
@@ -70,7 +70,9 @@ def run_cmd(
     """Grade every transcript N times with every grader; report consistency; gate."""
     try:
         loaded = load_suite(suite)
-    except SuiteError as exc:
+        if baseline is not None:
+            load_baseline(baseline)  # a bad baseline is found before the run, not after it
+    except (SuiteError, ValueError) as exc:
         raise _fail(str(exc), 2) from None
     settings = _settings()
     options = RunOptions(tuple(grader or ()), repeats, concurrency, out, not no_cache,

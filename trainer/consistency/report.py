@@ -28,6 +28,7 @@ from trainer.consistency.runner import (
     run_suite,
 )
 from trainer.consistency.suite import Gates, LoadedSuite
+from trainer.validation import read_text
 
 __all__ = [
     "HIGHER_IS_BETTER",
@@ -327,8 +328,8 @@ def check_gates(report: dict[str, Any], gates: Gates) -> list[dict[str, Any]]:
 def load_baseline(path: Path) -> dict[str, Any]:
     """A saved ``report.json`` to compare against."""
     try:
-        data = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: not a readable report.json ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
         raise ValueError(f"{path}: results: missing (not a report.json from trainer eval run)")
