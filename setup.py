@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent
 CONTENT = {  # folder -> the files a running trainer reads from it
     "personas": ["*.yaml"],
     "prompts": ["*.yaml"],
-    "eval": ["suites/*.yaml", "suites/*.md", "transcripts/*.json", "README.md"],
+    "eval": ["**/*.yaml", "**/*.json", "**/*.md"],  # suites, gold and held-out transcripts
 }
 
 

@@ -36,7 +36,7 @@ MODES = ("in-process", "worker", "in-process, no repack (AMX fallback)")
 
 def _model(path: Path, mode: str, threads: int) -> LlamaCppChat:
     slot = f"bench-{MODES.index(mode)}"
-    model = LlamaCppChat(model_path=str(path), slot=slot, n_threads=threads, max_tokens=40,
+    model = LlamaCppChat(model_path=str(path), slot=slot, n_threads=threads, max_tokens=24,
                          temperature=0.0, seed=1, in_process=mode != "worker")
     if "fallback" in mode:  # load it now with the guard's plan for an AMX build
         llama_local.load_llama(model._request([], False, None, {}), info=FAKE_AMX)
@@ -86,6 +86,9 @@ def main() -> None:
         order = MODES if r % 2 == 0 else tuple(reversed(MODES))
         for mode in order:
             results[mode].append(_round(models[mode], caller, history))
+        print(f"round {r + 1}: " + ", ".join(f"{m} first {results[m][-1]['first']:.2f} s "
+                                            f"{results[m][-1]['tps']:.1f} tok/s" for m in MODES),
+              flush=True)
     _report(results, threads)
 
 
