@@ -5,6 +5,7 @@ the caller's mood over the call, the audio measures, and the persona to practise
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,10 +67,28 @@ def _first_name(grade: Grade) -> str:
     return (grade.caller_name or "").split()[0] if grade.caller_name else ""
 
 
+# The rubric's "instead" lines mark what depends on the call with <holes>; a debrief shows words
+# a trainee could actually say, never the holes.
+HOLES = {
+    "their problem in your words": "this still isn't sorted out, and you've had to chase us for it",
+    "option a": "I can send a replacement out this week",
+    "option b": "I can refund you in full today",
+    "what you control": "a call back with a clear update",
+    "time": "five o'clock today",
+    "action": "look into this myself",
+}
+_HOLE = re.compile(r"<([^<>]{1,60})>")
+
+
+def _fill(match: re.Match[str]) -> str:
+    return HOLES.get(match.group(1).strip().lower(), match.group(1))
+
+
 def _instead(template: str, first: str) -> str:
+    text = _HOLE.sub(_fill, template)
     if first:
-        return template.replace("{name}", first)
-    return template.replace(", {name}", "").replace(" {name}", "").replace("{name}", "")
+        return text.replace("{name}", first)
+    return text.replace(", {name}", "").replace(" {name}", "").replace("{name}", "")
 
 
 def _order(grade: Grade, verdict: str) -> list[CriterionGrade]:
@@ -116,7 +135,11 @@ def _mood(t: Transcript) -> tuple[tuple[tuple[int, float, float], ...], tuple[Mo
     return points, tuple(marks)
 
 
-def _audio(grade: Grade) -> tuple[tuple[str, str], ...]:
+def _audio(grade: Grade, t: Transcript) -> tuple[tuple[str, str], ...]:
+    """The audio measures, for calls where the trainee spoke (a typed call has none: its
+    timings are typing, not talking)."""
+    if not any(x.audio for x in t.by("trainee")):
+        return ()
     a = grade.audio
     rows = []
     if a.get("talk_ratio") is not None:
@@ -161,11 +184,13 @@ def build_debrief(grade: Grade, t: Transcript, rubric: Rubric | None = None,
         score_line=f"Score {total}: {'PASS' if s.passed else 'not yet'} (pass mark "
                    f"{s.pass_mark:.0f})",
         went_well=well, improvements=_improvements(grade, t, rubric), review=review,
-        mood=mood, marks=marks, audio=_audio(grade),
+        mood=mood, marks=marks, audio=_audio(grade, t),
         practise_next=_practise_next(grade, personas),
         audit=f"rubric {grade.rubric_version}, prompt {grade.prompt_version}, model "
               f"{grade.model}, {grade.repeats} repeat(s), graded {grade.graded_at}")
 
+
+NO_AUDIO = "Typed call: no audio measures."
 
 # --- rendering -----------------------------------------------------------------------------------
 
@@ -199,7 +224,7 @@ def to_markdown(d: Debrief, grade: Grade) -> str:
                   f"by {abs(m.change):g}: “{m.quote}”" for m in d.marks]
     else:
         lines.append("- (no mood recorded in this transcript)")
-    lines += ["", "## Audio", *[f"- {k}: {v}" for k, v in d.audio]]
+    lines += ["", "## Audio", *([f"- {k}: {v}" for k, v in d.audio] or [f"- {NO_AUDIO}"])]
     lines += ["", "## Practise next", f"- {d.practise_next}", "", f"_{d.audit}_", ""]
     return "\n".join(lines)
 
@@ -246,7 +271,8 @@ def to_html(d: Debrief, grade: Grade) -> str:
         f"<i>Instead:</i> {e(i.instead)}</li>" for i in d.improvements) or "<li>None.</li>"
     rows = "".join(f"<tr><td>{e(n)}</td><td>{e(v)}</td><td>{e(r)}</td></tr>"
                    for n, v, r in _verdict_rows(grade))
-    audio = "".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in d.audio)
+    audio = "".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in d.audio) or (
+        f"<tr><td>{e(NO_AUDIO)}</td></tr>")
     review = ("<h2>Needs a human review</h2><ul>" + "".join(f"<li>{e(r)}</li>" for r in d.review)
               + "</ul>") if d.review else ""
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{e(d.title)}</title>"

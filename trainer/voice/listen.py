@@ -46,8 +46,9 @@ def hear(audio: Any, capture_start: float, transcriber: Transcriber,
     monotonic time ``capture_start``) → text, timing of the speech within it, measures, WAV."""
     samples = _samples(audio)
     result = transcriber.transcribe(samples)
-    span = ((result.words[0].start, result.words[-1].end) if result.words
-            else speech_span(samples, SPEECH_RATE) if result.text else None)
+    found = ((result.words[0].start, result.words[-1].end) if result.words
+             else speech_span(samples, SPEECH_RATE) if result.text else None)
+    span = (float(found[0]), float(found[1])) if found else None  # numpy scalars break JSON
     measures = {**measure_turn(samples, SPEECH_RATE, result.words).to_dict(),
                 "transcribe_s": round(result.seconds, 3)}
     if span:
