@@ -196,9 +196,9 @@ def test_forged_and_expired_cookies_are_signed_out(world: World,
     monkeypatch.undo()
     client.cookies.set("trainer_session", old)
     assert client.get("/", follow_redirects=False).status_code == 303
-    with pytest.raises(WebSocketDisconnect):
-        with client.websocket_connect("/ws/call?persona=test-caller", headers=ORIGIN) as ws:
-            ws.receive()
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect(
+            "/ws/call?persona=test-caller", headers=ORIGIN) as ws:
+        ws.receive()
 
 
 def test_forms_need_the_csrf_token(world: World) -> None:
@@ -278,9 +278,9 @@ def test_a_spoken_call_streams_audio_both_ways(world: World) -> None:
 def test_socket_refusals(world: World) -> None:
     client = signed_in(world, "ann")
     for headers in ({}, {"origin": "http://evil.example"}):
-        with pytest.raises(WebSocketDisconnect) as refused:
-            with client.websocket_connect("/ws/call?persona=test-caller", headers=headers) as ws:
-                ws.receive()
+        with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(
+                "/ws/call?persona=test-caller", headers=headers) as ws:
+            ws.receive()
         assert refused.value.code == 1008
     with client.websocket_connect("/ws/call?persona=test-caller", headers=ORIGIN) as ws:
         ws.send_json({"type": "hello", "format": "opus", "rate": 48000, "frame_ms": 20})
