@@ -55,9 +55,10 @@ def create_app(settings: Settings, *, transcriber: Any = None,
     from trainer.voice.factory import build_transcriber
 
     store = open_store(settings)
-    runtime = CallRuntime(settings,
-                          transcriber or SharedTranscriber(lambda: build_transcriber(settings)),
-                          practise or real_practise)
+    if transcriber is None:
+        transcriber = SharedTranscriber(lambda: build_transcriber(settings))
+        transcriber.warm()
+    runtime = CallRuntime(settings, transcriber, practise or real_practise)
     web = Web(settings, store, Cookies(load_secret(settings.home)),
               CallManager(settings, store, runtime, default_max_calls(settings)),
               Jinja2Templates(directory=str(HERE / "templates")))

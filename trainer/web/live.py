@@ -39,6 +39,10 @@ RATE = 16000
 FRAME_MS = 20
 FRAME_BYTES = RATE * FRAME_MS // 1000 * 2  # 640
 LEAD_S = 0.2  # caller audio is sent this far ahead of real time
+# What the page sent while nobody listened (the caller was talking) is kept for this long, so
+# words said as the caller finishes are not lost; older audio is dropped, like an overflowing
+# capture buffer, so a long caller line never leaves a backlog to wade through.
+BUFFER_S = 5.0
 SPEECH_DBFS = -45.0  # a frame louder than this counts as sound, for the "real audio" figures
 
 Message = dict[str, Any] | bytes
@@ -139,7 +143,18 @@ class WebMicrophone(PushedMicrophone):
                 if self.t0 is not None:
                     self.t0 += paused  # the page was away: the room's clock stood still
         self.link.check()
+        self._drop_stale()
         return super().read(size)
+
+    def _drop_stale(self) -> None:
+        """Keep only the last `BUFFER_S` of audio nobody has read yet."""
+        with self.lock:
+            if self.t0 is None:
+                return
+            now = round((time.monotonic() - self.t0) * self.SAMPLE_RATE)
+            oldest = now - round(BUFFER_S * self.SAMPLE_RATE)
+            if self.pos < oldest:
+                self.pos = oldest
 
     def stats(self) -> dict[str, Any]:
         return {"frames": self.frames, "seconds": round(self.frames * FRAME_MS / 1000, 2),
@@ -255,11 +270,26 @@ class SharedTranscriber:
         self._model: Transcriber | None = None
         self._lock = threading.Lock()
 
-    def transcribe(self, audio: np.ndarray) -> Transcription:
+    def load(self) -> Transcriber:
         with self._lock:
             if self._model is None:
                 self._model = self._build()
-            return self._model.transcribe(audio)
+            return self._model
+
+    def warm(self) -> None:
+        """Load the recogniser and run it once in the background (its voice-activity filter
+        and decoder load on first use), so the first trainee turn doesn't wait."""
+        def run() -> None:
+            with contextlib.suppress(Exception):  # a broken recogniser reports on first turn
+                t = np.arange(RATE // 2) / RATE
+                self.transcribe((0.1 * np.sin(2 * np.pi * 300 * t)).astype(np.float32))
+
+        threading.Thread(target=run, daemon=True, name="stt-warm").start()
+
+    def transcribe(self, audio: np.ndarray) -> Transcription:
+        model = self.load()
+        with self._lock:
+            return model.transcribe(audio)
 
 
 @dataclass

@@ -1,0 +1,201 @@
+"""A whole spoken call in a real headless Chromium (Debian's, driven by Playwright): the
+microphone is a WAV of espeak-ng-rendered trainee turns, heard by the real Whisper through the
+CLI's own microphone listener; the call ends on the debrief page. The server asserts that real,
+non-silent audio arrived (Chromium gives silence, without an error, for a WAV it can't read).
+
+Screenshots go to the test's folder, and to ``$SCREENSHOTS_DIR`` when it is set."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from trainer import practice
+from trainer.config import load_settings
+from trainer.db import open_store
+from trainer.grading.pipeline import Grading
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+TURNS = ["Hello Marcus, I am so sorry your internet keeps dropping out.",
+         "I will book a technician for tomorrow evening. Does that work for you?"]
+
+
+def _need(*tools: str) -> None:
+    for tool in tools:
+        if not (Path(tool).exists() if tool.startswith("/") else shutil.which(tool)):
+            pytest.skip(f"{tool} is not installed")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("playwright (python) is not installed")
+
+
+def trainee_wav(folder: Path, lead: float = 3.0, gap: float = 3.0) -> Path:
+    """The trainee's turns as one 16 kHz mono 16-bit WAV: silence, turn, silence, turn, …"""
+    padded = []
+    for i, text in enumerate(TURNS):
+        raw, turn = folder / f"raw{i}.wav", folder / f"turn{i}.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(raw), text],
+                       check=True, capture_output=True)
+        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16",
+                        "-e", "signed-integer", str(turn), "pad", str(lead if i == 0 else 0),
+                        str(gap)], check=True, capture_output=True)
+        padded.append(str(turn))
+    out = folder / "trainee.wav"
+    subprocess.run(["sox", *padded, str(out)], check=True, capture_output=True)
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving() -> Iterator[tuple[str, Any]]:
+    """The app on uvicorn on 127.0.0.1 (a free port), stopped on exit."""
+    import uvicorn
+
+    from trainer.web.app import create_app
+
+    settings = load_settings().settings
+    app = create_app(settings)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                        ws="websockets"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=60)
+
+
+def _shoot(page: Any, folder: Path, name: str) -> None:
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    target = os.environ.get("SCREENSHOTS_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / path.name)
+
+
+def _spoken_call(base: str, app: Any, wav: Path, shots: Path, persona: str, prefix: str,
+                 call_timeout_s: float) -> str:
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop",
+            "--autoplay-policy=no-user-gesture-required"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(f"{base}/login")
+            page.fill("input[name=name]", "ann")
+            page.fill("input[name=password]", "ann-password")
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/")
+            _shoot(page, shots, f"{prefix}1-personas")
+            page.goto(f"{base}/call/{persona}")
+            page.click("#start")
+            page.wait_for_function("document.querySelectorAll('#transcript li.trainee').length >= 1",
+                                   timeout=call_timeout_s * 1000)
+            page.wait_for_function("document.querySelectorAll('#transcript li.caller').length >= 2",
+                                   timeout=call_timeout_s * 1000)
+            _shoot(page, shots, f"{prefix}2-call")
+            page.wait_for_function("document.querySelectorAll('#transcript li.trainee').length >= 2",
+                                   timeout=call_timeout_s * 1000)
+            stats = page.evaluate("window.callStats")
+            assert stats["framesSent"] > 200 and stats["bytesReceived"] > 10000, stats
+            page.click("#end")
+            page.wait_for_url(f"{base}/sessions/*", timeout=60_000)
+            session_id = page.url.rsplit("/", 1)[-1]
+            page.wait_for_selector("#score", timeout=call_timeout_s * 1000)
+            _shoot(page, shots, f"{prefix}3-debrief")
+            assert "Debrief" in page.inner_text("h1")
+        finally:
+            browser.close()
+    return session_id
+
+
+def _check_session(home: Path, sid: str) -> list[str]:
+    folder = home / "sessions" / sid
+    meta = json.loads((folder / "session.json").read_text())
+    web = meta["web_audio"]
+    assert web["frames"] > 250, web  # > 5 s of microphone frames reached the server
+    assert web["sound_frames"] > 100 and web["peak_dbfs"] > -30, web  # and they were not silence
+    t = json.loads((folder / "transcript.json").read_text())
+    for x in t["turns"]:
+        print(x["index"], x["speaker"], x["start"], x["end"], x["text"])
+    said = [x["text"].lower() for x in t["turns"] if x["speaker"] == "trainee" and x["text"]]
+    assert any("sorry" in s for s in said), said
+    assert any("technician" in s or "tomorrow" in s for s in said), said
+    assert (folder / "audio" / "call.wav").exists()
+    return said
+
+
+def _users(settings: Any) -> None:
+    store = open_store(settings)
+    store.add_user("ann", "trainee", "ann-password")
+
+
+def test_a_spoken_call_in_chromium_with_a_scripted_caller(
+        tmp_path: Path, trainer_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast browser tier: scripted caller lines, the real Whisper, the real voice and page."""
+    _need(CHROMIUM, "espeak-ng", "sox")
+    personas = tmp_path / "personas"
+    personas.mkdir()
+    data = yaml.safe_load((ROOT / "personas" / "calm-marcus.yaml").read_text())
+    data.update(id="test-caller", opening="Hello? My internet keeps dropping.", checks=[])
+    (personas / "test-caller.yaml").write_text(yaml.safe_dump(data))
+    monkeypatch.setenv("TRAINER_PERSONAS", str(personas))
+    monkeypatch.setenv("TRAINER_TTS_ENGINE", "espeak")
+    from fakes import ScriptedChat
+
+    monkeypatch.setattr(practice, "chat_model", lambda *a, **k: ScriptedChat(
+        replies=["Okay. When will it be fixed?", "Tomorrow evening works.", "Fine."] * 5))
+    monkeypatch.setattr(Grading, "from_settings",
+                        classmethod(lambda cls, settings, **kw: Grading(None, "none")))
+    _users(load_settings().settings)
+    # each turn after the caller's reply, with room for a loaded machine (Whisper slows down
+    # several-fold when other jobs share the cores)
+    wav = trainee_wav(tmp_path, lead=8.0, gap=20.0)
+    with serving() as (base, app):
+        sid = _spoken_call(base, app, wav, tmp_path, "test-caller", "web-", 120)
+    print("heard:", _check_session(trainer_home, sid))
+
+
+def test_a_spoken_call_in_chromium_with_the_embedded_model(
+        tmp_path: Path, trainer_home: Path, monkeypatch: pytest.MonkeyPatch,
+        local_model_settings: None) -> None:
+    """The integration tier: the real embedded caller and grader, the real Whisper."""
+    _need(CHROMIUM, "espeak-ng", "sox")
+    monkeypatch.setenv("TRAINER_REPEATS", "1")
+    monkeypatch.setenv("TRAINER_TTS_ENGINE", "espeak")
+    _users(load_settings().settings)
+    wav = trainee_wav(tmp_path, lead=10.0, gap=25.0)
+    with serving() as (base, app):
+        sid = _spoken_call(base, app, wav, tmp_path, "calm-marcus", "web-model-", 600)
+    print("heard:", _check_session(trainer_home, sid))
