@@ -25,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import Engine, create_engine, event, insert  # noqa: E402
 from stats import pct  # noqa: E402
@@ -121,19 +122,13 @@ def _postgres(url: str | None) -> Iterator[Engine]:
 
 
 def tokens_per_second() -> str:
-    """llama.cpp generation speed on this machine now (embedded model, 2 threads)."""
+    """llama.cpp generation speed on this machine now (the embedded caller model)."""
     try:
-        from llama_cpp import Llama
+        from machine import tokens_per_second as measure
 
         from trainer.config import load_settings
-        from trainer.models import ensure_embedded_model
 
-        path = ensure_embedded_model(load_settings().settings.models_dir)
-        llm = Llama(model_path=str(path), n_ctx=512, n_threads=2, verbose=False)
-        t0 = time.perf_counter()
-        out = llm("Write a sentence about a delayed parcel:", max_tokens=48, temperature=0)
-        n = out["usage"]["completion_tokens"]  # type: ignore[index]  # not streamed: a dict
-        return f"{n / (time.perf_counter() - t0):.1f} tokens/s"
+        return f"{measure(load_settings().settings):.1f} tokens/s"
     except Exception as exc:  # the figure is context only; the bench does not need a model
         return f"unavailable ({type(exc).__name__})"
 

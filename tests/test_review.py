@@ -188,19 +188,31 @@ def test_rollup_stays_equal_to_the_verdicts(engine: Engine, root: Path) -> None:
     assert stored() == fresh()
 
 
-def test_settling_marks_the_apps_dispute_for_the_trainee(trainer_home: Path, root: Path) -> None:
-    from trainer.config import load_settings
-    from trainer.db import open_store
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres",
+                                                            marks=pytest.mark.postgres)])
+def test_settling_marks_the_apps_dispute_for_the_trainee(backend: str, trainer_home: Path,
+                                                         request: pytest.FixtureRequest) -> None:
+    """On the app's store, migrated by Alembic (SQLite, and a real PostgreSQL server)."""
+    from trainer.db import Store, sync_folder
 
-    store = open_store(load_settings().settings)
-    folder = make_session(store.root / "sessions", "s9", trainee="ann",
-                          marks={"empathy": "fail"})
-    store.register_session("s9", "ann", folder)
-    tia = store.add_user("tia", "trainer")
-    d = store.add_dispute("s9", "empathy", "fail", "I did say sorry")
-    actions.decide_dispute(store.engine, folder, actions.DisputeRef(str(d.id), "s9", "empathy",
-                                                                    "fail"),
-                           accept=False, reply="Sorry isn't empathy.", author="tia",
-                           seen=actions.session_etag(store.engine, folder), resolver=tia.id)
-    [seen_by_trainee] = store.disputes(["s9"])
-    assert (seen_by_trainee.status, seen_by_trainee.reply) == ("rejected", "Sorry isn't empathy.")
+    url = (f"sqlite:///{trainer_home / 'trainer.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    store = Store(url, trainer_home)
+    try:
+        folder = make_session(store.root / "sessions", "s9", trainee="ann",
+                              marks={"empathy": "fail", "apology": "pass"})
+        sync_folder(store, folder)
+        tia = store.add_user("tia", "trainer")
+        d = store.add_dispute("s9", "empathy", "fail", "I did say sorry")
+        ref = actions.DisputeRef(str(d.id), "s9", "empathy", "fail")
+        seen = actions.session_etag(store.engine, folder)
+        actions.decide_dispute(store.engine, folder, ref, accept=True, reply="Fair.",
+                               author="tia", seen=seen, resolver=tia.id)
+        with pytest.raises(actions.AlreadySettled):
+            actions.decide_dispute(store.engine, folder, ref, accept=False, reply="No.",
+                                   author="tia", seen=actions.session_etag(store.engine, folder))
+        [seen_by_trainee] = store.disputes(["s9"])
+        assert (seen_by_trainee.status, seen_by_trainee.reply) == ("accepted", "Fair.")
+        assert progress(store.engine, ["ann"]).team["empathy"][0].passed == 1
+    finally:
+        store.engine.dispose()

@@ -75,6 +75,9 @@ def create_app(settings: Settings, *, transcriber: Any = None,
     _pages(app, web)
     _session_routes(app, web)
     _socket(app, web)
+    from trainer.web.trainers import register as trainer_pages
+
+    trainer_pages(app, web)
     return app
 
 
@@ -168,9 +171,12 @@ def _pages(app: FastAPI, web: Web) -> None:
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> Response:
         viewer, csrf = _page_viewer(web, request)
+        from trainer.web.review_views import trainee_assignments
+
         recent = web.store.sessions(viewer, owner=viewer.user.name, limit=5)
         return _render(web, request, "home.html", viewer, csrf,
                        personas=persona_cards(web.settings), recent=recent,
+                       assignments=trainee_assignments(web.store, viewer),
                        live=web.calls.live_for(viewer.id))
 
     @app.get("/mic-check", response_class=HTMLResponse)
