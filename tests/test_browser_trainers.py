@@ -21,7 +21,7 @@ from trainer_world import World, build, voice_session
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
-pytestmark = [pytest.mark.timeout(300),
+pytestmark = [pytest.mark.timeout(300), pytest.mark.integration,  # a real browser
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not "
                                  "installed (apt-get install chromium)")]
 
