@@ -94,7 +94,9 @@ def run_probe(probe: Probe, command: Sequence[str], required: bool) -> Check:
     try:
         done = subprocess.run(list(command), capture_output=True, text=True, timeout=probe.timeout)
     except subprocess.TimeoutExpired:
-        return Check(probe.component, "fail", f"no answer in {probe.timeout:g} s", probe.fix, required)
+        return Check(probe.component, "fail", f"no answer in {probe.timeout:g} s",
+                     f"if the machine is busy (`uptime`), retry when it is idle; else {probe.fix}",
+                     required)
     if done.returncode < 0:
         import signal
 
@@ -267,7 +269,7 @@ def probe_model() -> dict[str, Any]:
     llama.create_completion(prompt, max_tokens=1, temperature=0.0)
     prompt_tps = n_prompt / (time.perf_counter() - t)
     t = time.perf_counter()
-    out = llama.create_completion(prompt, max_tokens=48, temperature=0.0, seed=1)
+    out = llama.create_completion(prompt, max_tokens=32, temperature=0.0, seed=1)
     gen_s = time.perf_counter() - t
     generated = out["usage"]["completion_tokens"]
     gen_tps = max(generated - 1, 1) / gen_s  # the first token's prompt step is cached
