@@ -100,6 +100,11 @@ def test_name_without_metadata_needs_a_title(reader: BehaviourReader) -> None:
     ("Ma'am, please lower your voice.", "calm_down", "lower your voice"),
     ("Just relax.", "calm_down", "Just relax"),
     ("Let me transfer you to billing.", "transfer", "transfer you"),
+    ("We didn't call you back, sorry.", "apology", "sorry"),
+    ("That's on us.", "apology", "That's on us"),
+    ("You'll get the refund within five working days.", "next_steps",
+     "You'll get the refund within five"),
+    ("Are you even listening?", "rude", "Are you even listening"),
 ])
 def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
     hits, _ = rule_hits(sentence)
@@ -112,6 +117,17 @@ def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
                                       "You can relax now, it's done."])
 def test_negated_or_reported_is_not_a_rule_hit(sentence: str) -> None:
     assert rule_hits(sentence)[0] == []
+
+
+@pytest.mark.parametrize("sentence", ["I'm sorry you feel that way.", "Sorry, but that's policy.",
+                                      "Sorry, what was the postcode?", "I'm not sorry at all."])
+def test_non_apologies_veto_the_apology(sentence: str) -> None:
+    hits, vetoed = rule_hits(sentence)
+    assert "apology" not in {h.behaviour for h in hits} and "apology" in vetoed
+
+
+def test_a_guarantee_with_a_time_is_not_a_plan_by_rule() -> None:
+    assert rule_hits("It will definitely arrive by Friday.")[0] == []
 
 
 @pytest.mark.parametrize(("text", "parts"), [

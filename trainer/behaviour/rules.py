@@ -17,13 +17,26 @@ def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+_NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WHEN = (rf"(?:\b(?:today|tonight|tomorrow|{_DAY}|this (?:morning|afternoon|evening|week))\b|"
+         rf"\bwithin (?:the |an? |{_NUM} )|\bin the next \w+|\bby (?:{_NUM}|noon|midday|tomorrow|"
+         rf"tonight|the end|end of|{_DAY})|\b{_NUM}(?: to {_NUM})? (?:working |business )?"
+         rf"(?:days|hours|minutes)\b|\bbetween {_NUM}|\bat (?:{_NUM}|noon|midday)\b|"
+         rf"\b\d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|\bthe \d{{1,2}}(?:st|nd|rd|th)\b|"
+         rf"\bnext (?:week|month|{_DAY})\b|\bfirst thing\b)")
+# A guarantee with a time is an empty promise, not a plan (the classifier decides on it).
+GUARANTEE = _rx(r"\b(?:promise|guarantee\w*|definitely|certain(?:ly)?|absolutely|100|hundred percent|"
+                r"swear|my word|trust me|no question)\b")
+
 EXACT: dict[str, re.Pattern[str]] = {
     "calm_down": _rx(
         r"\b(?:calm|settle|simmer|cool) (?:yourself |it )?down\b", r"\bcalm yourself\b",
         r"(?:^|[,.!?]\s*|\b(?:just|please|try to|need to|you should|gotta|got to) )relax\b",
         r"\bchill out\b", r"\blower your voice\b", r"\bkeep your voice down\b",
         r"\bstop (?:shouting|yelling|screaming|raising your voice)\b",
-        r"\btake a (?:deep )?breath\b",
+        r"\btake a (?:deep )?breath\b", r"\btake it easy\b", r"\bcool it\b",
+        r"\b(?:dial|tone|take) it down\b", r"\b(?:no need for|watch) (?:that|your) tone\b",
         r"\bno need to (?:get|be) (?:so )?(?:upset|angry|worked up|emotional|hysterical)\b",
         r"\bdon'?t (?:get|be) (?:so )?(?:upset|angry|emotional|worked up|hysterical)\b"),
     "hold": _rx(
@@ -37,8 +50,43 @@ EXACT: dict[str, re.Pattern[str]] = {
         r"\bput you through to\b", r"\b(?:pass|passing|hand|handing) you (?:over )?to\b",
         r"\b(?:redirect|reroute|forward)(?:ing)? (?:you|your call)\b",
         r"\bconnect(?:ing)? you (?:to|with) (?:another|a different|the|our) "),
+    # What happens next, with when (the rubric's own test): a future action and a time.
+    "next_steps": _rx(
+        r"\b(?:i'?ll|i will|we'?ll|we will|you'?ll|you will|it'?ll|it will|he'?ll|she'?ll|they'?ll|"
+        r"(?:is|are|it'?s|that'?s) (?:booked|scheduled|confirmed|arranged)|goes out|ships|arrives?)\b"
+        r"[^.?!]{0,80}?" + _WHEN,
+        _WHEN + r"[^.?!]{0,40}?\b(?:i'?ll|i will|we'?ll|we will|you'?ll|you will|it'?ll|it will)\b"),
+    # The apology's own words; the non-apologies are excluded below (NOT_APOLOGY).
+    "apology": _rx(r"\bsorry\b", r"\bapologi[sz]e\b", r"\bapologies\b", r"\bmy apology\b",
+                   r"\bmy bad\b", r"\b(?:our|my) (?:mistake|fault|error)\b",
+                   r"\b(?:that'?s|that is|it'?s|it is|this is|this one'?s|that one'?s) on (?:us|me)\b"),
+    # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
+    "rude": _rx(r"\bshut up\b", r"\b(?:idiot|moron|stupid|dumb|imbecile|clown|genius|einstein)s?\b",
+                r"\bare you (?:deaf|stupid|thick|dense|listening|even listening|serious)\b",
+                r"\bstop (?:whining|moaning|complaining)\b", r"\bnot rocket science\b",
+                r"\bget over it\b", r"\bgrow up\b", r"\bwhat part of\b"),
 }
-BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95}
+BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology": 0.9, "rude": 0.9,
+                   "next_steps": 0.85}
+# "Sorry" that is not an apology: "sorry you feel that way", "sorry, but that's policy", "sorry,
+# what was the postcode?", "I'm not sorry", "nothing to apologise for".
+NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re)? (?:feel|think|misunderstood|didn'?t)",
+                  r"\bsorry,? if\b", r"\bsorry,? but\b", r"\bnot sorry\b",
+                  r"\bnothing to apologi[sz]e\b", r"\bno need to apologi[sz]e\b",
+                  r"\bsorry,? (?:what|who|where|when|how|which|can|could|would|did|do|is|was|are|"
+                  r"say|i didn'?t (?:catch|hear|get))\b(?!.*\b(?:about|for)\b)",
+                  r"\bsorry to (?:interrupt|bother)\b", r"\b(?:not|wasn'?t|isn'?t|never) (?:our|my) "
+                  r"(?:mistake|fault|error)\b", r"\b(?:idiot|stupid|dumb) (?:mistake|error)\b",
+                  r"\b(?:my|our) fault (?:now|then)\b")
+UNNEGATED = {"apology"}  # "we didn't tell you, sorry" is an apology; NOT_APOLOGY has "not sorry"
+# Words that, negated ("I won't put you on hold", "I'd never tell you to relax"), veto the
+# classifier for that behaviour in that sentence, even where no exact rule matched.
+MENTION: dict[str, re.Pattern[str]] = {
+    "calm_down": _rx(r"\bcalm\b", r"\brelax\b", r"\bsettle\b", r"\bchill\b", r"\bshout"),
+    "hold": _rx(r"\bhold\b", r"\bmute\b", r"\bwait\b"),
+    "transfer": _rx(r"\btransfer", r"\bput you through\b", r"\bpass(?:ing)? you\b",
+                    r"\bbounced?\b"),
+}
 
 _NEGATION = re.compile(
     r"\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|no need to|rather than|instead of|without|"
@@ -77,10 +125,21 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
     (which the classifier must not report for this sentence)."""
     hits, vetoed = [], set()
     for name, pattern in EXACT.items():
-        m, saw_negated = _first(pattern, sentence)
+        if name in UNNEGATED:
+            m, saw_negated = pattern.search(sentence), False
+        else:
+            m, saw_negated = _first(pattern, sentence)
+        if name == "next_steps" and GUARANTEE.search(sentence):
+            m, saw_negated = None, False
+        if name == "apology" and NOT_APOLOGY.search(sentence):
+            m, saw_negated = None, True  # the classifier must not hear it either
         if m:
             hits.append(RuleHit(name, m.group(0).strip(" ,.!?"), BASE_CONFIDENCE[name]))
         elif saw_negated:
+            vetoed.add(name)
+    for name, pattern in MENTION.items():
+        if name not in {h.behaviour for h in hits} and any(
+                negated(sentence, m.start()) for m in pattern.finditer(sentence)):
             vetoed.add(name)
     return hits, vetoed
 
