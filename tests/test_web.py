@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -442,3 +443,55 @@ def test_instead_lines_have_no_template_holes() -> None:
         for name in ("Dana", ""):
             line = _instead(c.instead, name)
             assert "<" not in line and ">" not in line and "{" not in line, (c.id, line)
+
+
+def test_barge_in_clears_the_pages_playback(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With barge-in on, talking over the caller stops its audio: the page gets `clear`."""
+    monkeypatch.setenv("TRAINER_BARGE_IN", "1")
+    settings = load_settings().settings
+    from fakes import ScriptedChat
+
+    long_line = ("Well, let me tell you the whole story from the very beginning, because it "
+                 "has been going on for weeks and nobody listens to me at all.")
+    monkeypatch.setattr(practice, "chat_model",
+                        lambda *a, **k: ScriptedChat(replies=[long_line] * 10))
+    app = create_app(settings, transcriber=ScriptedTranscriber(["Sorry to interrupt."] * 5))
+    world.app = app
+    client = signed_in(world, "ann")
+    with client.websocket_connect("/ws/call?persona=test-caller", headers=ORIGIN) as ws:
+        ws.send_json(VOICE_HELLO)
+        until(ws, "started")
+        _listening(ws)
+        time.sleep(0.3)
+        _speak(ws, 0.8)
+        until(ws, "tts_start")  # the long reply starts playing …
+        time.sleep(0.5)
+        pushed = time.monotonic()
+        talker = threading.Thread(target=_speak, args=(ws, 1.0), daemon=True)
+        talker.start()  # … and the trainee talks over it
+        clear = until(ws, "clear")
+        reaction = time.monotonic() - pushed
+        talker.join()
+        assert clear["type"] == "clear" and reaction < 1.0, reaction  # onset 0.2 s + load
+        ws.send_json({"type": "end"})
+        until(ws, "ended")
+
+
+def test_serve_prints_the_url_and_warns_beyond_loopback(world: World,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from trainer.web import server
+
+    runs: list[tuple[str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: runs.append((host, port)))
+    said: list[str] = []
+    server.serve(world.settings, "127.0.0.1", 8123, echo=said.append)
+    assert runs == [("127.0.0.1", 8123)]
+    assert any("http://127.0.0.1:8123/" in s for s in said)
+    assert not any("WARNING" in s for s in said)
+    said.clear()
+    server.serve(world.settings, "0.0.0.0", 8000, echo=said.append)
+    assert any(s.startswith("WARNING") and "TLS" in s for s in said)
+    assert server.is_loopback("::1") and server.is_loopback("localhost")
+    assert not server.is_loopback("192.168.1.5")

@@ -118,6 +118,7 @@ class WebMicrophone(PushedMicrophone):
         super().__init__(noise_dbfs=-70.0)
         self.link = link
         self.next_start = 0
+        self.reader: threading.Thread | None = None  # the call thread: it alone sees the end
         self.frames = 0
         self.sound_frames = 0
         self.peak_dbfs = -120.0
@@ -136,6 +137,8 @@ class WebMicrophone(PushedMicrophone):
             self.peak_dbfs = max(self.peak_dbfs, float(level))
 
     def read(self, size: int) -> bytes:
+        if self.link.end_reason is not None and threading.current_thread() is not self.reader:
+            return bytes(2 * size)  # a helper thread (the barge-in monitor) as the call ends
         self.link.check()
         paused = self.link.wait_attached()
         if paused:
@@ -381,6 +384,7 @@ class LiveCall:
         from trainer.practice import CallOptions
         from trainer.voice import factory
 
+        self.mic.reader = threading.current_thread()
         speaker, listener = self._io(runtime)
         try:
             result = runtime.practise(

@@ -1,0 +1,245 @@
+"""Voice-to-voice over the web app's call socket, as the page sees it, against the terminal's
+figure in the same run; and how many simultaneous calls one machine holds.
+
+N browser-less clients sign in, open the call socket and stream a microphone in real time
+(20 ms frames of 16 kHz PCM: room silence, and espeak-ng-rendered trainee turns when the page
+says "listening"). Per trainee turn, voice-to-voice is the time from the last frame of the
+trainee's speech leaving the page to the first frame of the caller's reply arriving (it
+includes the endpointing silence, ``pause_threshold``, reported beside it). The terminal's
+figure is bench/voice_call_bench.py's scripted call through the same listener path, run here.
+
+    python bench/web_bench.py [--calls 1 2] [--turns 3] [--model local] [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from machine import tokens_per_second
+from stats import pct
+
+from trainer.config import load_settings
+from trainer.voice.wav import read_wav, resample
+
+LINES = [
+    "Hello, thanks for calling. Can I have your order number please?",
+    "I am so sorry, that sounds really frustrating after three calls.",
+    "So just to confirm, the table arrived cracked and two chairs are missing?",
+    "I can send a replacement, or refund you in full and collect the set.",
+    "I will book it now, and you will get an email within one hour.",
+]
+FRAME = 320  # samples: 20 ms at 16 kHz
+
+
+def render_turns(folder: Path, n: int) -> list[list[bytes]]:
+    """Each trainee line as 20 ms frames of 16 kHz s16le."""
+    turns = []
+    for i, line in enumerate(LINES[:n]):
+        path = folder / f"{i:02d}.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), line],
+                       check=True, capture_output=True)
+        audio, rate = read_wav(path)
+        pcm = (np.clip(resample(audio, rate, 16000), -1, 1) * 32767).astype("<i2")
+        pcm = np.concatenate([pcm, np.zeros(-len(pcm) % FRAME, "<i2")])
+        turns.append([pcm[j:j + FRAME].tobytes() for j in range(0, len(pcm), FRAME)])
+    return turns
+
+
+def _room(rng: np.random.Generator) -> bytes:
+    return (rng.normal(0, 30, FRAME)).astype("<i2").tobytes()  # about -60 dBFS
+
+
+def start_server(settings: Any) -> tuple[str, Any, threading.Thread]:
+    import uvicorn
+
+    from trainer.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                        log_level="warning", ws="websockets"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    return f"127.0.0.1:{port}", srv, thread
+
+
+def sign_in(host: str, name: str, password: str) -> str:
+    import httpx
+
+    with httpx.Client(base_url=f"http://{host}") as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
+        assert token
+        c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)})
+        return str(c.cookies["trainer_session"])
+
+
+async def one_call(host: str, cookie: str, persona: str, turns: list[list[bytes]],
+                   seed: int) -> dict[str, Any]:
+    """One client: stream the microphone, say each turn when the page says listening."""
+    import websockets
+
+    rng = np.random.default_rng(seed)
+    pending: list[bytes] = []
+    said = 0
+    speech_end: float | None = None
+    v2v: list[float] = []
+    out: dict[str, Any] = {"v2v": v2v, "busy": None, "ended": None}
+    async with websockets.connect(
+            f"ws://{host}/ws/call?persona={persona}", max_size=None,
+            additional_headers={"Cookie": f"trainer_session={cookie}",
+                                "Origin": f"http://{host}"}) as ws:
+        await ws.send(json.dumps({"type": "hello", "format": "pcm_s16le", "rate": 16000,
+                                  "frame_ms": 20}))
+
+        async def microphone() -> None:
+            nonlocal speech_end
+            t0 = time.monotonic()
+            n = 0
+            while True:
+                n += 1
+                await asyncio.sleep(max(0.0, t0 + n * 0.02 - time.monotonic()))
+                if pending:
+                    await ws.send(pending.pop(0))
+                    if not pending:
+                        speech_end = time.monotonic()
+                else:
+                    await ws.send(_room(rng))
+
+        mic = asyncio.create_task(microphone())
+        try:
+            async for msg in ws:
+                if isinstance(msg, bytes):
+                    if speech_end is not None:
+                        v2v.append(time.monotonic() - speech_end)
+                        speech_end = None
+                    continue
+                m = json.loads(msg)
+                if m["type"] == "busy":
+                    out["busy"] = m["message"]
+                    break
+                if m["type"] == "ended":
+                    out["ended"] = m
+                    break
+                if m["type"] == "state" and m["state"] == "listening":
+                    if said < len(turns):
+                        await asyncio.sleep(0.8 if said == 0 else 0.3)
+                        pending.extend(turns[said])
+                        said += 1
+                    else:
+                        await ws.send(json.dumps({"type": "end"}))
+        finally:
+            mic.cancel()
+    return out
+
+
+async def many(host: str, cookies: list[str], persona: str, turns: list[list[bytes]]
+               ) -> list[dict[str, Any]]:
+    return list(await asyncio.gather(*(one_call(host, c, persona, turns, i)
+                                       for i, c in enumerate(cookies))))
+
+
+def web_round(n: int, persona: str, turns: list[list[bytes]], model: str
+              ) -> tuple[list[float], list[str]]:
+    """N simultaneous web calls; their voice-to-voice samples and any refusals."""
+    from trainer.db import open_store
+
+    settings = load_settings(model=model, web_max_calls=n).settings
+    store = open_store(settings)
+    names = [f"bench{i}" for i in range(n)]
+    for name in names:
+        if store.user(name) is None:
+            store.add_user(name, "trainee", "bench-password")
+    host, srv, thread = start_server(settings)
+    try:
+        time.sleep(3)  # the recogniser loads and warms
+        cookies = [sign_in(host, name, "bench-password") for name in names]
+        results = asyncio.run(many(host, cookies, persona, turns))
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=120)
+    samples = [v for r in results for v in r["v2v"]]
+    return samples, [r["busy"] for r in results if r["busy"]]
+
+
+def cli_round(persona: str, calls: int, turns: int) -> list[float]:
+    """The terminal's voice-to-voice (excl. endpointing) on the same machine, same run: the
+    same trainee lines through bench/voice_call_bench.py's scripted call."""
+    from voice_call_bench import one_call as cli_call
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, line in enumerate(LINES[:turns]):
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w",
+                            str(Path(tmp) / f"{n:02d}.wav"), line], check=True)
+        return [r["voice_to_voice"] for n in range(calls)
+                for r in cli_call(persona, Path(tmp), seed=n)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, nargs="+", default=[1, 2],
+                    help="numbers of simultaneous web calls to measure")
+    ap.add_argument("--turns", type=int, default=3)
+    ap.add_argument("--persona", default="irate-dana")
+    ap.add_argument("--model", default="local", help="caller model spec for the web calls")
+    ap.add_argument("--cli-calls", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="llama.cpp threads (1 helps when other jobs share the cores)")
+    args = ap.parse_args()
+    if args.threads:
+        import os
+
+        os.environ["TRAINER_THREADS"] = str(args.threads)
+    with tempfile.TemporaryDirectory() as home:
+        import os
+
+        os.environ["TRAINER_HOME"] = home
+        settings = load_settings(model=args.model).settings
+        pause = settings.pause_threshold
+        tps = tokens_per_second(load_settings().settings)
+        turns = render_turns(Path(home), args.turns)
+        cli = cli_round(args.persona, args.cli_calls, args.turns)
+        rows = []
+        for n in args.calls:
+            samples, refused = web_round(n, args.persona, turns, args.model)
+            rows.append((n, samples, refused))
+            print(f"  {n} call(s): {len(samples)} turns measured, refused {len(refused)}",
+                  flush=True)
+    cli50 = statistics.median(cli)
+    print(f"\nllama.cpp generation on this machine: {tps:.1f} tokens/s (embedded model)")
+    print(f"web caller model: {args.model}; endpointing silence (pause_threshold) {pause:.2f} s")
+    print(f"{'path':<44}{'turns':>6}{'p50 s':>8}{'p95 s':>8}{'p50 ratio':>11}")
+    print(f"{'terminal, voice-to-voice excl. endpointing':<44}{len(cli):>6}{cli50:8.2f}"
+          f"{pct(cli, 0.95):8.2f}{1.0:11.2f}")
+    for n, samples, refused in rows:
+        if not samples:
+            print(f"{f'web, {n} simultaneous call(s)':<44}{0:>6}   (no turns: {refused})")
+            continue
+        net = [v - pause for v in samples]
+        label = f"web, {n} call(s), page-seen, excl. endpointing"
+        print(f"{label:<44}{len(net):>6}{statistics.median(net):8.2f}{pct(net, 0.95):8.2f}"
+              f"{statistics.median(net) / cli50:11.2f}")
+    print("(page-seen: last speech frame sent -> first caller audio frame received, minus "
+          "the endpointing silence; terminal: end of speech -> first caller audio ready)")
+
+
+if __name__ == "__main__":
+    main()
