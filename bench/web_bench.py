@@ -104,7 +104,7 @@ async def one_call(host: str, cookie: str, persona: str, turns: list[list[bytes]
     v2v: list[float] = []
     out: dict[str, Any] = {"v2v": v2v, "busy": None, "ended": None}
     async with websockets.connect(
-            f"ws://{host}/ws/call?persona={persona}", max_size=None,
+            f"ws://{host}/ws/call?persona={persona}", max_size=None, ping_interval=None,
             additional_headers={"Cookie": f"trainer_session={cookie}",
                                 "Origin": f"http://{host}"}) as ws:
         await ws.send(json.dumps({"type": "hello", "format": "pcm_s16le", "rate": 16000,
@@ -216,27 +216,23 @@ def main() -> None:
         pause = settings.pause_threshold
         tps = tokens_per_second(load_settings().settings)
         turns = render_turns(Path(home), args.turns)
+        print(f"llama.cpp generation on this machine: {tps:.1f} tokens/s (embedded model)")
+        print(f"web caller model: {args.model}; endpointing silence (pause_threshold) "
+              f"{pause:.2f} s")
+        print(f"{'path':<44}{'turns':>6}{'p50 s':>8}{'p95 s':>8}{'p50 ratio':>11}", flush=True)
         cli = cli_round(args.persona, args.cli_calls, args.turns)
-        rows = []
+        cli50 = statistics.median(cli)
+        print(f"{'terminal, voice-to-voice excl. endpointing':<44}{len(cli):>6}{cli50:8.2f}"
+              f"{pct(cli, 0.95):8.2f}{1.0:11.2f}", flush=True)
         for n in args.calls:
             samples, refused = web_round(n, args.persona, turns, args.model)
-            rows.append((n, samples, refused))
-            print(f"  {n} call(s): {len(samples)} turns measured, refused {len(refused)}",
-                  flush=True)
-    cli50 = statistics.median(cli)
-    print(f"\nllama.cpp generation on this machine: {tps:.1f} tokens/s (embedded model)")
-    print(f"web caller model: {args.model}; endpointing silence (pause_threshold) {pause:.2f} s")
-    print(f"{'path':<44}{'turns':>6}{'p50 s':>8}{'p95 s':>8}{'p50 ratio':>11}")
-    print(f"{'terminal, voice-to-voice excl. endpointing':<44}{len(cli):>6}{cli50:8.2f}"
-          f"{pct(cli, 0.95):8.2f}{1.0:11.2f}")
-    for n, samples, refused in rows:
-        if not samples:
-            print(f"{f'web, {n} simultaneous call(s)':<44}{0:>6}   (no turns: {refused})")
-            continue
-        net = [v - pause for v in samples]
-        label = f"web, {n} call(s), page-seen, excl. endpointing"
-        print(f"{label:<44}{len(net):>6}{statistics.median(net):8.2f}{pct(net, 0.95):8.2f}"
-              f"{statistics.median(net) / cli50:11.2f}")
+            if not samples:
+                print(f"{f'web, {n} simultaneous call(s)':<44}{0:>6}   (no turns: {refused})")
+                continue
+            net = [v - pause for v in samples]
+            label = f"web, {n} call(s), page-seen, excl. endpointing"
+            print(f"{label:<44}{len(net):>6}{statistics.median(net):8.2f}{pct(net, 0.95):8.2f}"
+                  f"{statistics.median(net) / cli50:11.2f}  refused {len(refused)}", flush=True)
     print("(page-seen: last speech frame sent -> first caller audio frame received, minus "
           "the endpointing silence; terminal: end of speech -> first caller audio ready)")
 

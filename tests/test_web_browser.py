@@ -31,6 +31,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+SPOKE = ("[...document.querySelectorAll('#transcript li.trainee span')]"
+         ".filter(s => s.textContent !== '(silence)').length >= {}")
 TURNS = ["Hello Marcus, I am so sorry your internet keeps dropping out.",
          "I will book a technician for tomorrow evening. Does that work for you?"]
 
@@ -120,12 +122,12 @@ def _spoken_call(base: str, app: Any, wav: Path, shots: Path, persona: str, pref
             _shoot(page, shots, f"{prefix}1-personas")
             page.goto(f"{base}/call/{persona}")
             page.click("#start")
-            page.wait_for_function("document.querySelectorAll('#transcript li.trainee').length >= 1",
+            page.wait_for_function(SPOKE.format(1),
                                    timeout=call_timeout_s * 1000)
             page.wait_for_function("document.querySelectorAll('#transcript li.caller').length >= 2",
                                    timeout=call_timeout_s * 1000)
             _shoot(page, shots, f"{prefix}2-call")
-            page.wait_for_function("document.querySelectorAll('#transcript li.trainee').length >= 2",
+            page.wait_for_function(SPOKE.format(2),
                                    timeout=call_timeout_s * 1000)
             stats = page.evaluate("window.callStats")
             assert stats["framesSent"] > 200 and stats["bytesReceived"] > 10000, stats
@@ -156,6 +158,15 @@ def _check_session(home: Path, sid: str) -> list[str]:
     return said
 
 
+def _keep_audio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake microphone plays its WAV on its own clock, whatever the call is doing; on a
+    loaded machine a reply can take tens of seconds, so the server keeps everything the page
+    sent until it is heard (the app keeps 5 s)."""
+    from trainer.web import live
+
+    monkeypatch.setattr(live, "BUFFER_S", 300.0)
+
+
 def _users(settings: Any) -> None:
     store = open_store(settings)
     store.add_user("ann", "trainee", "ann-password")
@@ -179,9 +190,9 @@ def test_a_spoken_call_in_chromium_with_a_scripted_caller(
     monkeypatch.setattr(Grading, "from_settings",
                         classmethod(lambda cls, settings, **kw: Grading(None, "none")))
     _users(load_settings().settings)
-    # each turn after the caller's reply, with room for a loaded machine (Whisper slows down
-    # several-fold when other jobs share the cores)
-    wav = trainee_wav(tmp_path, lead=8.0, gap=20.0)
+    _keep_audio(monkeypatch)
+    # turns 7 s apart: under the 10 s after which silence counts as a turn of its own
+    wav = trainee_wav(tmp_path, lead=8.0, gap=7.0)
     with serving() as (base, app):
         sid = _spoken_call(base, app, wav, tmp_path, "test-caller", "web-", 120)
     print("heard:", _check_session(trainer_home, sid))
@@ -195,7 +206,8 @@ def test_a_spoken_call_in_chromium_with_the_embedded_model(
     monkeypatch.setenv("TRAINER_REPEATS", "1")
     monkeypatch.setenv("TRAINER_TTS_ENGINE", "espeak")
     _users(load_settings().settings)
-    wav = trainee_wav(tmp_path, lead=10.0, gap=25.0)
+    _keep_audio(monkeypatch)
+    wav = trainee_wav(tmp_path, lead=10.0, gap=7.0)
     with serving() as (base, app):
         sid = _spoken_call(base, app, wav, tmp_path, "calm-marcus", "web-model-", 600)
     print("heard:", _check_session(trainer_home, sid))
