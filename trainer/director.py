@@ -18,6 +18,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from trainer.behaviour import BehaviourReader, Reading, default_reader, is_boundary_warning, is_goodbye
+from trainer.gist import Gist, HeardWords, read_gist
 from trainer.personas import SOOTHERS, TRIGGERS, Persona
 from trainer.prompts import render
 from trainer.transcript import Mood
@@ -84,9 +85,10 @@ class Director:
             triggers.add("interrupt")
         self._move(triggers, soothers)
         action = self._decide(trainee_line, triggers)
+        gist = self.gist(caller_line, trainee_line, triggers, soothers)
         self.state.caller_turns += 1
         return Step(self.mood, tuple(sorted(triggers)), tuple(sorted(soothers)), action,
-                    self._direction(action, triggers, soothers),
+                    self._direction(action, gist),
                     ends_call=action in ("satisfied", "hang_up", "goodbye"))
 
     def warm(self) -> None:
@@ -132,6 +134,29 @@ class Director:
             return set(), set()
         self.last_model_reply = str(reply.content)
         return _parse_labels(self.last_model_reply)
+
+    def _heard(self, triggers: set[str], soothers: set[str]) -> list[HeardWords]:
+        """What was heard, triggers first, each with the words that carry it (if known)."""
+        reading = self.last_reading
+        out: list[HeardWords] = []
+        for b in [*sorted(triggers), *sorted(soothers)]:
+            heard = reading.best(b) if reading is not None else None
+            out.append(heard or _Words(b, ""))
+        return out
+
+    def gist(self, caller_line: str, trainee_line: str, triggers: set[str],
+             soothers: set[str]) -> Gist:
+        """What the agent just did, for the direction (read after the mood has moved)."""
+        p, s = self.persona, self.state
+        settled = s.anger <= p.ending.satisfied_at_anger + 1 and not self._missing()
+        pronouns = PRONOUNS[p.pronoun]
+        missing = " and ".join(ASK[m] for m in self._missing() if m in ASK).format(**pronouns)
+        return read_gist(trainee_line, p, self._heard(triggers, soothers),
+                         anger=s.anger, settled=settled, pronouns=pronouns, missing=missing,
+                         history=caller_line)
+
+    def _missing(self) -> list[str]:
+        return [n for n in self.persona.ending.needs if n not in self.state.heard]
 
     # --- mood -----------------------------------------------------------------------------------
 
@@ -187,10 +212,10 @@ class Director:
             return "vent"
         return "react"
 
-    def _direction(self, action: str, triggers: set[str], soothers: set[str]) -> str:
+    def _direction(self, action: str, gist: Gist) -> str:
         name, feel = self.persona.first_name, _feeling(self.state.anger)
         pronouns = PRONOUNS[self.persona.pronoun]
-        why = _because(triggers, soothers).format(**pronouns)
+        why = gist.text(answer=action != "hang_up")
         texts = {
             "hang_up": "{name} has had enough. {why}{She} says so angrily and hangs up.",
             "last_warning": "{name} is at the end of {his} rope. {why}{She} warns that one more "
@@ -199,7 +224,7 @@ class Director:
                        "goodbye in that mood.",
             "silence": "The agent said nothing. {name}, {feel}, asks if anyone is still there.",
             "abuse": "{name} loses {his} temper. {why}{She} insults the agent personally "
-                     "(no slurs), still demanding: {wants}.",
+                     "(no slurs), still demanding what {she} wants.",
             "satisfied": "{name} is satisfied now. {why}{She} briefly confirms what was agreed, "
                          "thanks the agent and says goodbye.",
             "supervisor": "{name} is {feel}. {why}{She} demands to speak to a supervisor or "
@@ -207,18 +232,31 @@ class Director:
             "vent": "{name} is {feel} and not done venting. {why}{She} keeps going about what went "
                     "wrong and how it affected {him}, with a new detail.",
         }
-        text = texts.get(action) or self._react(soothers)
-        return text.format(name=name, feel=feel, why=why, wants=self.persona.wants,
-                           **pronouns)
+        text = texts.get(action) or self._react(gist)
+        return text.format(name=name, feel=feel, why=why, **pronouns)
 
-    def _react(self, soothers: set[str]) -> str:
-        missing = [n for n in self.persona.ending.needs if n not in self.state.heard]
-        if soothers and not missing:
+    def _react(self, gist: Gist) -> str:
+        """Answer what was said; press on what is still missing unless a question, an offer
+        or a request needs the answer first."""
+        answered = {"fact", "question", "offer", "options", "anything_else", "goodbye", "hold",
+                    "transfer", "jargon"}
+        if gist.said and gist.said[0].kind in answered and gist.said[0].answer:
+            return "{name} is {feel}. {why}"
+        missing = self._missing()
+        if self.state.last_soothers and not missing:
             return "{name} is {feel}. {why}{She} is coming round but wants the details confirmed."
-        ask = {"options": "what exactly they will do about it",
-               "next_steps": "when exactly it will happen and how {she} will know"}
-        asks = " and ".join(ask[m] for m in missing if m in ask) or "this: {wants}"
-        return "{name} is {feel}. {why}{She} presses the agent on " + asks + "."
+        asks = " and ".join(ASK[m] for m in missing if m in ASK) or "what {she} wants"
+        then = "Then {she}" if gist.said and gist.said[0].answer else "{She}"
+        return "{name} is {feel}. {why}" + then + " presses the agent on " + asks + "."
+
+
+ASK = {"options": "what exactly they will do", "next_steps": "when it will happen"}
+
+
+@dataclass(frozen=True)
+class _Words:
+    behaviour: str
+    words: str
 
 
 PRONOUNS = {
@@ -258,25 +296,3 @@ def _feeling(anger: float) -> str:
     scale = [(9, "furious"), (7, "very angry"), (5, "angry"), (3.5, "annoyed"), (2, "wary"),
              (0, "calm")]
     return next(word for level, word in scale if anger >= level)
-
-
-# Written with "{his}"/"{him}" placeholders so they read right for any pronoun.
-REASONS = {
-    "calm_down": "the agent told {him} to calm down", "hold": "the agent wants to put {him} on hold",
-    "defensive": "the agent got defensive and blamed {him} or hid behind policy",
-    "dismissive": "the agent brushed {his} problem off",
-    "empty_promise": "the agent made a promise {she} doesn't believe",
-    "interrupt": "the agent talked over {him}", "jargon": "the agent used jargon {she} doesn't follow",
-    "transfer": "the agent wants to transfer {him}", "silence": "the agent said nothing",
-    "rude": "the agent was rude",
-    "empathy": "the agent acknowledged how {she} feels", "apology": "the agent apologised",
-    "used_name": "the agent used {his} name", "paraphrase": "the agent repeated {his} problem back",
-    "options": "the agent offered concrete options", "next_steps": "the agent gave clear next steps",
-}
-
-
-def _because(triggers: set[str], soothers: set[str]) -> str:
-    parts = [REASONS[t] for t in sorted(triggers)] + [REASONS[s] for s in sorted(soothers)]
-    if not parts:
-        return ""
-    return "(Why: " + "; ".join(parts[:3]) + ".) "
