@@ -136,3 +136,22 @@ def test_run_probe_with_a_fake_caller() -> None:
     model = ScriptedChat(replies=["Sure, it's 14 Carver Street, Apartment 3B."])
     result = run_probe(probe, _persona("calm-marcus"), model)
     assert result.reacted and "Carver" in result.direction and "Carver" in result.prompt
+
+
+def test_blame_names_who_was_blamed_and_quotes_the_words() -> None:
+    from dataclasses import dataclass
+
+    from trainer.director import PRONOUNS
+    from trainer.gist import read_gist
+
+    @dataclass(frozen=True)
+    class Heard:
+        behaviour: str
+        words: str
+
+    line = "Deliveries are handled by our courier partner, so the delay wasn't really on our side."
+    gist = read_gist(line, _persona("irate-dana"),
+                     [Heard("defensive", "the delay wasn't really on our side")],
+                     anger=8, settled=False, pronouns=PRONOUNS["she"])
+    assert gist.text() == ("The agent just blamed the courier ('the delay wasn't really on our "
+                           "side'). She rejects that excuse: it is the company's problem. ")
