@@ -155,3 +155,22 @@ def test_blame_names_who_was_blamed_and_quotes_the_words() -> None:
                      anger=8, settled=False, pronouns=PRONOUNS["she"])
     assert gist.text() == ("The agent just blamed the courier ('the delay wasn't really on our "
                            "side'). She rejects that excuse: it is the company's problem. ")
+
+
+class LocalScriptedChat(ScriptedChat):
+    """Looks like the in-process model to the caller (it has ``prefill``): replies get prefixed."""
+
+    def prefill(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def test_a_fact_asked_for_opens_the_callers_line() -> None:
+    persona = _persona("calm-marcus")
+    step = Director(persona, seed=0).step(persona.opening, "Could you give me your account number?")
+    assert step.opener == "It's BL-3307-5521."
+    model = LocalScriptedChat(replies=["Anything else you need?"])
+    history = [Turn(0, "caller", persona.opening, 0, 1),
+               Turn(1, "trainee", "Could you give me your account number?", 1, 2)]
+    line = list(Caller(persona, model).stream_line(history, step.direction, step.opener))
+    assert line == ["It's BL-3307-5521.", "Anything else you need?"]
+    assert model.kwargs[0]["assistant_prefix"] == "Marcus: It's BL-3307-5521."

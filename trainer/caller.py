@@ -107,9 +107,11 @@ class Caller:
     def _local(self) -> bool:
         return hasattr(self.model, "prefill")
 
-    def _options(self) -> dict[str, Any]:
-        # Local models get the reply begun with the caller's name (see LlamaCppChat._prompt).
-        return {"assistant_prefix": f"{self.persona.first_name}:"} if self._local else {}
+    def _options(self, opener: str = "") -> dict[str, Any]:
+        # Local models get the reply begun with the caller's name (see LlamaCppChat._prompt),
+        # and with the director's opener when there is one.
+        prefix = f"{self.persona.first_name}:" + (f" {opener}" if opener else "")
+        return {"assistant_prefix": prefix} if self._local else {}
 
     def warm(self, history: Sequence[Turn]) -> None:
         """Start reading the call so far into the model's cache while the trainee talks,
@@ -149,14 +151,21 @@ class Caller:
             lines.append(f"{who}: {t.text or '(silence)'}")
         return "\n".join(lines)
 
-    def stream_line(self, history: Sequence[Turn], direction: str) -> Iterator[str]:
-        """The caller's next line, one clean sentence at a time, as the model writes it."""
+    def stream_line(self, history: Sequence[Turn], direction: str,
+                    opener: str = "") -> Iterator[str]:
+        """The caller's next line, one clean sentence at a time, as the model writes it.
+        ``opener``: words the line begins with (a local model continues after them; a remote
+        one has them in the direction)."""
         said = [t.text for t in history if t.speaker == "caller"]
         stops = [f"\n{AGENT_LABEL}:", f"{AGENT_LABEL}:", "\n\n", "[Stage"]
         messages = self.messages(history, direction)
+        opener = opener.strip() if self._local else ""
         chunks = (str(c.content) for c in self.model.stream(messages, stop=stops,
-                                                            **self._options()))
+                                                            **self._options(opener)))
         count = spoken = 0
+        if opener:  # a whole sentence the director gave: spoken as it is
+            count = spoken = 1
+            yield opener
         split = split_first_clause if self.first_clause else split_sentences
         for raw in split(chunks):
             if _leaks_agent(raw):

@@ -43,6 +43,7 @@ class Step:
     action: str  # react|vent|silence|supervisor|abuse|satisfied|last_warning|hang_up|goodbye
     direction: str
     ends_call: bool = False
+    opener: str = ""  # words the caller's next line begins with (a fact asked for), if any
 
 
 @dataclass
@@ -89,7 +90,8 @@ class Director:
         self.state.caller_turns += 1
         return Step(self.mood, tuple(sorted(triggers)), tuple(sorted(soothers)), action,
                     self._direction(action, gist),
-                    ends_call=action in ("satisfied", "hang_up", "goodbye"))
+                    ends_call=action in ("satisfied", "hang_up", "goodbye"),
+                    opener="" if action == "hang_up" else gist.opener)
 
     def warm(self) -> None:
         """Read the director's fixed instructions into the model's cache before the call."""

@@ -42,6 +42,7 @@ class Said:
     kind: str  # fact|question|anything_else|goodbye|hold|transfer|offer|jargon|<behaviour>
     what: str  # "asked for her order number" (follows "The agent just")
     answer: str = ""  # "she gives it: HN-48213" — empty when the mood alone decides
+    opener: str = ""  # words the caller's line begins with ("It's HN-48213."), if fixed
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,12 @@ class Gist:
     @property
     def kinds(self) -> tuple[str, ...]:
         return tuple(s.kind for s in self.said)
+
+    @property
+    def opener(self) -> str:
+        """The words the caller's line must begin with: a requested fact, given exactly (a
+        small model asked in a direction to give a fact often talks past it)."""
+        return self.said[0].opener if self.said else ""
 
     def text(self, *, answer: bool = True) -> str:
         """"The agent just asked for her order number: she gives it: HN-48213. " (or "")."""
@@ -217,7 +224,8 @@ def _fact(label: str, value: str, m: _Mood) -> Said:
     what = f"asked for {m.p['his']} {label}"
     if m.anger >= REFUSES_AT_ANGER:
         return Said("fact", what, f"{m.p['she']} refuses to repeat it until someone helps")
-    return Said("fact", what, f"{m.p['she']} gives it: {value}")
+    return Said("fact", what, f"{m.p['she']} gives it: {value}",
+                opener=f"It's {value.rstrip('.')}.")
 
 
 def _hold(persona: Persona, m: _Mood) -> Said:

@@ -120,7 +120,7 @@ def run_probe(probe: Probe, persona: Persona, caller_model: BaseChatModel,
     history.append(Turn(len(history), "trainee", probe.say, 0, 0))
     caller = Caller(persona, caller_model)
     started = time.perf_counter()
-    line = " ".join(caller.stream_line(history, step.direction))
+    line = " ".join(caller.stream_line(history, step.direction, opener=step.opener))
     took = time.perf_counter() - started
     prompt = "\n".join(str(m.content) for m in caller.messages(history, step.direction))
     return ProbeResult(probe, line, step.direction, judge(probe, line), prompt, took)

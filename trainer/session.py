@@ -176,7 +176,7 @@ def _converse(loop: _Loop) -> str:
         if trainee_ended or step is None:
             return "trainee"
         director_s = loop.history[-1].measures or {}
-        line = call.caller.stream_line(loop.history, step.direction)
+        line = call.caller.stream_line(loop.history, step.direction, step.opener)
         delay = reply_delay(call.persona, step.mood)
         if delay > 0:
             line = _held(line, loop.t0 + loop.history[-1].end + delay, call.clock)
