@@ -17,34 +17,45 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from langchain_core.messages import HumanMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from trainer.config import load_settings  # noqa: E402
-from trainer.models import chat_model  # noqa: E402
+from trainer.models import chat_model, ensure_embedded_model  # noqa: E402
 from trainer.personas import find_persona  # noqa: E402
 from trainer.practice import director_model  # noqa: E402
 from trainer.prompts import template_version  # noqa: E402
 from trainer.responsiveness import ProbeResult, default_probes, load_probes, run_probe, share  # noqa: E402
 
 
-def generation_tokens_per_s(model: Any) -> float | None:
-    """llama.cpp generation speed on this machine now: 64 tokens after a tiny prompt."""
-    llama = getattr(model, "llama", None)
-    if llama is None:
-        return None
+def generation_tokens_per_s(model: Any) -> float:
+    """Generation speed on this machine now, through the caller's own model: 64 tokens after
+    a short prompt (the prompt is a few dozen tokens, so decoding dominates)."""
     started = time.perf_counter()
-    out = llama.create_completion("Count from 1 to 200: 1, 2, 3,", max_tokens=64, temperature=0.0)
+    reply = model.invoke([HumanMessage("Count from 1 to 200, comma separated: 1, 2, 3,")],
+                         max_tokens=64, temperature=0.0)
     took = time.perf_counter() - started
-    return float(out["usage"]["completion_tokens"]) / took
+    usage = getattr(reply, "usage_metadata", None) or {}
+    return float(usage.get("output_tokens") or len(str(reply.content).split())) / took
 
 
-def _tokens(model: Any, text: str) -> int:
-    llama = getattr(model, "llama", None)
-    return len(llama.tokenize(text.encode())) if llama is not None else len(text.split())
+def token_counter(settings: Any) -> Callable[[str], int]:
+    """Counts tokens with the embedded model's vocabulary (loaded alone: no weights), or
+    words when that is not available."""
+    try:
+        from llama_cpp import Llama
+
+        vocab = Llama(model_path=str(ensure_embedded_model(settings.models_dir)), vocab_only=True,
+                      verbose=False)
+        return lambda text: len(vocab.tokenize(text.encode()))
+    except Exception:  # a remote-only setup: words are close enough for a comparison
+        return lambda text: len(text.split())
 
 
 def _print(r: ProbeResult, seed: int, verbose: bool) -> None:
@@ -71,6 +82,7 @@ def main() -> None:
         probes = [p for p in probes if p.id in args.only.split(",")]
     model = chat_model("caller", settings)
     speed = generation_tokens_per_s(model)
+    tokens = token_counter(settings)
     results: list[ProbeResult] = []
     by_kind: dict[str, list[ProbeResult]] = defaultdict(list)
     for probe in probes:
@@ -89,14 +101,15 @@ def main() -> None:
     print(f"reacted: {reacted}/{len(results)} = {share(results):.0%} "
           f"({len(probes)} probes x {args.seeds} seeds, "
           f"{len({p.persona for p in probes})} personas)")
-    print(f"caller prompt: mean {statistics.mean(_tokens(model, r.prompt) for r in results):.0f} "
+    print(f"caller prompt: mean {statistics.mean(tokens(r.prompt) for r in results):.0f} "
           f"tokens; direction mean {statistics.mean(len(r.direction) for r in results):.0f} chars, "
-          f"{statistics.mean(_tokens(model, r.direction) for r in results):.0f} tokens")
+          f"{statistics.mean(tokens(r.direction) for r in results):.0f} tokens")
     print(f"caller line: mean {statistics.mean(r.seconds for r in results):.2f}s, "
           f"median {statistics.median(r.seconds for r in results):.2f}s (includes reading the "
           "persona sheet: each probe starts a fresh call)")
-    print("generation speed: " + (f"{speed:.1f} tokens/s (llama.cpp, {settings.threads} threads)"
-                                  if speed else "n/a (remote model)"))
+    end = generation_tokens_per_s(model)
+    print(f"generation speed: {speed:.1f} tokens/s at the start, {end:.1f} at the end "
+          f"({settings.model_for('caller')}, {settings.threads} threads)")
 
 
 if __name__ == "__main__":
