@@ -1,6 +1,7 @@
 """The director's stage direction names what the trainee said, and the caller prompt carries it
 last; the responsiveness probes load and judge as written."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -84,16 +85,25 @@ def test_a_furious_caller_refuses_to_repeat_a_detail() -> None:
     ("calm-marcus", "Calm down, sir.", "told him to calm down", "bristles"),
     ("calm-marcus", "Well, you should have read the contract.", "blamed him", "rejects"),
     ("irate-dana", "Okay, so what's happened?", "asked what happened", "what went wrong"),
-    ("irate-dana", "Which of those suits you?", "asked ('Which of those suits you')",
-     "answers that"),
 ])
 def test_direction_names_what_was_said(pid: str, line: str, named: str, answer: str) -> None:
     direction = _direction(pid, line, before=("Okay, let me look.",))
     assert named in direction and answer in direction
 
 
+@dataclass(frozen=True)
+class Heard:
+    behaviour: str
+    words: str
+
+
 def test_a_quote_with_braces_does_not_break_the_direction() -> None:
-    assert "rude" in _direction("calm-marcus", "Shut up {name}.")
+    from trainer.director import PRONOUNS
+    from trainer.gist import read_gist
+
+    gist = read_gist("Shut up {name}.", _persona("calm-marcus"), [Heard("rude", "Shut up {name}")],
+                     anger=5, settled=False, pronouns=PRONOUNS["he"])
+    assert gist.text() == "The agent just was rude ('Shut up (name)'). He reacts to the rudeness. "
 
 
 def test_goodbye_direction_is_a_goodbye() -> None:
@@ -139,15 +149,8 @@ def test_run_probe_with_a_fake_caller() -> None:
 
 
 def test_blame_names_who_was_blamed_and_quotes_the_words() -> None:
-    from dataclasses import dataclass
-
     from trainer.director import PRONOUNS
     from trainer.gist import read_gist
-
-    @dataclass(frozen=True)
-    class Heard:
-        behaviour: str
-        words: str
 
     line = "Deliveries are handled by our courier partner, so the delay wasn't really on our side."
     gist = read_gist(line, _persona("irate-dana"),
@@ -174,3 +177,12 @@ def test_a_fact_asked_for_opens_the_callers_line() -> None:
     line = list(Caller(persona, model).stream_line(history, step.direction, step.opener))
     assert line == ["It's BL-3307-5521.", "Anything else you need?"]
     assert model.kwargs[0]["assistant_prefix"] == "Marcus: It's BL-3307-5521."
+
+
+def test_any_other_question_is_quoted_and_answered() -> None:
+    from trainer.director import PRONOUNS
+    from trainer.gist import read_gist
+
+    gist = read_gist("Which of those suits you?", _persona("irate-dana"), [], anger=7,
+                     settled=False, pronouns=PRONOUNS["she"])
+    assert gist.text() == "The agent just asked ('Which of those suits you'). She answers that. "
