@@ -1,11 +1,13 @@
 """The director's stage direction names what the trainee said, and the caller prompt carries it
 last; the responsiveness probes load and judge as written."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fakes import ScriptedChat
+from langchain_core.outputs import ChatGenerationChunk
 
 from trainer.caller import Caller
 from trainer.director import Director
@@ -157,7 +159,7 @@ def test_blame_names_who_was_blamed_and_quotes_the_words() -> None:
                      [Heard("defensive", "the delay wasn't really on our side")],
                      anger=8, settled=False, pronouns=PRONOUNS["she"])
     assert gist.text() == ("The agent just blamed the courier ('the delay wasn't really on our "
-                           "side'). She rejects that excuse: it is the company's problem. ")
+                           "side'). She rejects that excuse: sorting it out is their job. ")
 
 
 class LocalScriptedChat(ScriptedChat):
@@ -186,3 +188,18 @@ def test_any_other_question_is_quoted_and_answered() -> None:
     gist = read_gist("Which of those suits you?", _persona("irate-dana"), [], anger=7,
                      settled=False, pronouns=PRONOUNS["she"])
     assert gist.text() == "The agent just asked ('Which of those suits you'). She answers that. "
+
+
+class SilentLocalChat(LocalScriptedChat):
+    """Stops at once: streams no chunk at all (LangChain then raises)."""
+
+    def _stream(self, *args: object, **kwargs: object) -> Iterator[ChatGenerationChunk]:
+        return iter(())
+
+
+def test_a_model_that_adds_nothing_after_the_opener_still_gives_the_line() -> None:
+    persona = _persona("calm-marcus")
+    model = SilentLocalChat(replies=[])
+    history = [Turn(0, "caller", persona.opening, 0, 1)]
+    assert list(Caller(persona, model).stream_line(history, "x", "It's BL-3307-5521.")) == \
+        ["It's BL-3307-5521."]

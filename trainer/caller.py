@@ -160,8 +160,7 @@ class Caller:
         stops = [f"\n{AGENT_LABEL}:", f"{AGENT_LABEL}:", "\n\n", "[Stage"]
         messages = self.messages(history, direction)
         opener = opener.strip() if self._local else ""
-        chunks = (str(c.content) for c in self.model.stream(messages, stop=stops,
-                                                            **self._options(opener)))
+        chunks = self._chunks(messages, stops, opener)
         count = spoken = 0
         if opener:  # a whole sentence the director gave: spoken as it is
             count = spoken = 1
@@ -180,6 +179,17 @@ class Caller:
                 break
         if spoken == 0:
             yield self._fallback(said)
+
+    def _chunks(self, messages: list[SystemMessage | HumanMessage], stops: list[str],
+                opener: str) -> Iterator[str]:
+        try:
+            for c in self.model.stream(messages, stop=stops, **self._options(opener)):
+                yield str(c.content)
+        except ValueError as exc:
+            # LangChain raises when a stream ends without a chunk: after an opener the model
+            # may well have nothing to add (it stops at once), and that line is complete.
+            if not opener or "No generation chunks" not in str(exc):
+                raise
 
     def _fallback(self, said: Sequence[str]) -> str:
         """A line from the persona's own examples when the model gave nothing usable."""

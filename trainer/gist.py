@@ -253,7 +253,7 @@ def _behaviour(b: str, words: str, line: str, persona: Persona, m: _Mood) -> Sai
         who = (f"the {third.group(0).lower().removeprefix('the ')}" if third
                else p["him"] if _BLAMES_CALLER.search(line) else "")
         what = f"blamed {who}{q}" if who else f"got defensive{q}"
-        return Said(b, what, f"{p['she']} rejects that excuse: it is the company's problem")
+        return Said(b, what, f"{p['she']} rejects that excuse: sorting it out is their job")
     table = {
         "calm_down": ("told {him} to calm down", "{she} bristles at being told that"),
         "dismissive": ("brushed {his} problem off" + q, "{she} says it matters to {him}"),
