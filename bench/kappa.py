@@ -1,10 +1,11 @@
-"""Agreement of the grader with the hand labels in eval/transcripts: Cohen's κ per criterion.
+"""Agreement of the grader with hand labels: Cohen's κ per criterion, in-sample or held out.
 
-    python bench/kappa.py                    # embedded model, one repeat
+    python bench/kappa.py                    # in-sample gold set (eval/transcripts), embedded model
+    python bench/kappa.py --set heldout      # held-out calls (eval/heldout/calls), written apart
     python bench/kappa.py --detectors-only   # no model: the model's criteria count as unscored
     python bench/kappa.py --limit 5 --repeats 3 --grader openai:MODEL@URL
 
-Prints a table and writes bench/out/kappa.json (with every disagreement) for drill-down.
+Prints a table and writes bench/out/kappa[-heldout].json (with every disagreement).
 """
 
 from __future__ import annotations
@@ -26,35 +27,44 @@ from trainer.grading.rubric import CONTRACT_IDS  # noqa: E402
 from trainer.transcript import load_transcript  # noqa: E402
 
 UNSCORED = "unscored"
+SETS = {"gold": ROOT / "eval" / "transcripts", "heldout": ROOT / "eval" / "heldout" / "calls"}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", dest="which", choices=sorted(SETS), default="gold",
+                    help="gold: the in-sample set the grader was tuned on; heldout: written apart")
     ap.add_argument("--limit", type=int, default=0, help="only the first N transcripts")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--grader", default=None, help="grader model spec (default: settings)")
     ap.add_argument("--detectors-only", action="store_true")
     ap.add_argument("--model-only", action="store_true",
                     help="ablation: the model judges every non-detector criterion")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "kappa.json")
+    ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
+    out = args.out or ROOT / "bench" / "out" / ("kappa.json" if args.which == "gold"
+                                                else f"kappa-{args.which}.json")
 
     settings = load_settings(grader_model=args.grader).settings
     grading = (Grading(None, "none", repeats=1) if args.detectors_only
                else Grading.from_settings(settings, repeats=args.repeats, grader=args.grader))
     grading.clear_cut = not args.model_only
-    files = sorted((ROOT / "eval" / "transcripts").glob("*.json"))
+    files = sorted(SETS[args.which].glob("*.json"))
     files = files[: args.limit] if args.limit else files
+    if not files:
+        sys.exit(f"{SETS[args.which]}: no labelled calls (*.json) there")
     labels: dict[str, list[str]] = {c: [] for c in CONTRACT_IDS}
     got: dict[str, list[str]] = {c: [] for c in CONTRACT_IDS}
     by_model: Counter[str] = Counter()
     misses, seconds = [], []
     for path in files:
-        want = json.loads(path.read_text())["labels"]
+        want = _labels(path)
         started = time.monotonic()
         grade = grade_transcript(load_transcript(path), grading)
         seconds.append(time.monotonic() - started)
         for cid in CONTRACT_IDS:
+            if cid not in want:
+                continue
             g = grade.criteria[cid]
             verdict = g.verdict or UNSCORED
             labels[cid].append(want[cid])
@@ -67,23 +77,43 @@ def main() -> None:
         print(f"{path.stem:42} {seconds[-1]:6.1f}s", file=sys.stderr, flush=True)
 
     rows = []
-    print(f"\n{'criterion':20} {'n':>3} {'agree':>6} {'kappa':>6} {'by model':>8}")
+    print(f"\nset {args.which} ({len(files)} calls, {SETS[args.which].relative_to(ROOT)})")
+    print(f"{'criterion':20} {'n':>3} {'agree':>6} {'kappa':>6} {'by model':>8}")
     for cid in CONTRACT_IDS:
-        k = cohen_kappa(labels[cid], got[cid])
-        agree = sum(x == y for x, y in zip(labels[cid], got[cid], strict=True)) / len(files)
-        rows.append({"criterion": cid, "n": len(files), "agreement": round(agree, 3),
+        n = len(labels[cid])
+        k = cohen_kappa(labels[cid], got[cid]) if n else None
+        agree = sum(x == y for x, y in zip(labels[cid], got[cid], strict=True)) / n if n else 0.0
+        rows.append({"criterion": cid, "n": n, "agreement": round(agree, 3),
                      "kappa": None if k is None else round(k, 3), "by_model": by_model[cid]})
         shown = "n/a" if k is None else f"{k:.2f}"
-        print(f"{cid:20} {len(files):3} {100 * agree:5.0f}% {shown:>6} {by_model[cid]:8}")
-    kappas = [float(r["kappa"]) for r in rows if r["kappa"] is not None]  # type: ignore[arg-type]
-    mean = sum(kappas) / len(kappas) if kappas else float("nan")
-    print(f"\nmean kappa {mean:.3f}, min {min(kappas):.3f}; grading time per call: mean "
-          f"{sum(seconds) / len(seconds):.1f}s, max {max(seconds):.1f}s; model "
+        print(f"{cid:20} {n:3} {100 * agree:5.0f}% {shown:>6} {by_model[cid]:8}")
+    scored = [(float(r["kappa"]), str(r["criterion"])) for r in rows  # type: ignore[arg-type]
+              if r["kappa"] is not None]
+    mean = sum(k for k, _ in scored) / len(scored) if scored else float("nan")
+    low = min(scored) if scored else (float("nan"), "-")
+    mode = ("detectors only" if args.detectors_only else "model judges every hybrid criterion"
+            if args.model_only else "detectors + model")
+    print(f"\nmean kappa {mean:.3f}, lowest {low[0]:.3f} ({low[1]}); {mode}; grading time per "
+          f"call: mean {sum(seconds) / len(seconds):.1f}s, max {max(seconds):.1f}s; model "
           f"{grading.model_id}, repeats {grading.repeats}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"model": grading.model_id, "repeats": grading.repeats,
-                                    "mean_kappa": mean, "rows": rows, "seconds": seconds,
-                                    "disagreements": misses}, indent=2) + "\n")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"set": args.which, "mode": mode, "model": grading.model_id,
+                               "repeats": grading.repeats, "mean_kappa": mean, "rows": rows,
+                               "seconds": seconds, "disagreements": misses}, indent=2) + "\n")
+
+
+def _labels(path: Path) -> dict[str, str]:
+    """A call's labels, keyed by criterion id (a bad file is one clear line, no traceback)."""
+    try:
+        labels = json.loads(path.read_text())["labels"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        sys.exit(f"{path}: no readable 'labels' object ({exc.__class__.__name__})")
+    if not isinstance(labels, dict):
+        sys.exit(f"{path}: labels: must be an object of criterion id -> pass|fail|na")
+    bad = {k: v for k, v in labels.items() if v not in ("pass", "fail", "na")}
+    if bad:
+        sys.exit(f"{path}: labels: each must be pass, fail or na (got {bad})")
+    return labels
 
 
 if __name__ == "__main__":

@@ -105,15 +105,31 @@ def test_pass_on_a_presence_criterion_needs_the_trainees_words() -> None:
     assert "must quote the trainee" in (out.runs[0].problem or "")
 
 
-@pytest.mark.parametrize(("criterion", "quote", "why"), [
-    ("empathy", "I'm so sorry", "names no feeling"),
-    ("options", "I can send a replacement today", "does not offer an alternative"),
-])
-def test_a_pass_whose_evidence_lacks_the_behaviour_is_rejected(criterion: str, quote: str,
-                                                               why: str) -> None:
-    g, _ = grader([reply("pass", (1 if criterion == "empathy" else 3, quote))] * 3)
-    out = g.grade(TranscriptView.of(CALL), RUBRIC.get(criterion), FINDING)
-    assert out.verdict is None and why in (out.runs[0].problem or "")
+def test_a_pass_must_quote_a_sentence_where_the_reader_heard_the_behaviour() -> None:
+    """An endpoint that ignores the schema's enum can quote another sentence: rejected."""
+    g, _ = grader([reply("pass", (3, "I can send a replacement today or refund you now."))] * 3)
+    out = g.grade(TranscriptView.of(CALL), EMPATHY, FINDING)
+    assert out.verdict is None and "not one of the sentences" in (out.runs[0].problem or "")
+
+
+def test_a_next_step_without_a_time_is_rejected() -> None:
+    t = call("C: It's broken.", "T: Someone will be in touch about it.")
+    found = Finding("next_steps", None, "reader", candidates=(
+        Hit(1, "Someone will be in touch about it.", "next_steps 0.6"),))
+    g, _ = grader([reply("pass", (1, "Someone will be in touch about it."))] * 3)
+    out = g.grade(TranscriptView.of(t), RUBRIC.get("next_steps"), found)
+    assert out.verdict is None and "no day, hour or time frame" in (out.runs[0].problem or "")
+
+
+def test_na_is_not_offered_when_the_call_gave_the_occasion() -> None:
+    t = call("C: You charged me twice.", "T: Ah, right, that one.")
+    found = Finding("apology", None, "reader", candidates=(Hit(1, "Ah, right, that one.", "0.5"),),
+                    na_ok=False)
+    g, fake = grader([reply("fail", reason="no apology")])
+    assert g.grade(TranscriptView.of(t), RUBRIC.get("apology"), found).verdict == "fail"
+    schema = fake.calls[0][1]["response_format"]
+    enum = (schema.get("json_schema", {}).get("schema") or schema["schema"])["properties"]["verdict"]["enum"]
+    assert enum == ["pass", "fail"]
 
 
 def test_sorry_you_feel_that_way_is_not_evidence_of_an_apology() -> None:

@@ -3,7 +3,7 @@
 CALLS = [
 {"id": "e01-delivery-strong", "persona": "irate-delivery", "name": "Dana Whitfield",
  "notes": "irate caller, strong agent: every applicable tip done",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: This is the third time I'm calling! My daughter's birthday present was supposed to arrive Saturday, it's Tuesday, and nobody can tell me where it is. I've wasted hours on this. {anger=8 trust=2}
 T: I'm really sorry, that's not the experience you should have had. Can I take your name so I can pull up the order?
@@ -34,7 +34,7 @@ C: You guarantee it. Right. I'm done with you people. {anger=9 trust=1}
 """},
 {"id": "e03-delivery-borderline", "persona": "irate-delivery", "name": "Dana Whitfield",
  "notes": "borderline: kind and sorry, but one remedy, no time frame, never restates the problem or uses the name",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:F un:F op:F hp:P ah:P ns:F ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:F un:F op:F hp:P ah:N ns:F ab:N sp:P",
  "script": """
 C: Hi, my name's Dana Whitfield. My daughter's birthday present was meant to come on Saturday and it still hasn't. I'm really upset about it. {anger=6 trust=3}
 T: Oh no, I'm so sorry to hear that. That must be really disappointing for you both.
@@ -78,7 +78,7 @@ C: Unbelievable. {anger=9 trust=1}
 """},
 {"id": "e06-supervisor-strong", "persona": "supervisor-demand", "name": "Gerald Marsh",
  "notes": "supervisor demand, strong agent: acknowledges, offers a supervisor callback or a fix now",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: I want to speak to your supervisor. Right now. I'm not explaining this again to another junior. {anger=7 trust=2}
 T: I understand, and I'm sorry you've had to explain it more than once. That's exhausting. May I ask your name?
@@ -92,7 +92,7 @@ C: Fine. Four o'clock. {anger=4 trust=5}
 """},
 {"id": "e07-supervisor-weak", "persona": "supervisor-demand", "name": "Gerald Marsh",
  "notes": "supervisor demand, weak agent: 'not my department', argues, blames the caller",
- "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:P ns:F ab:N sp:P",
+ "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:N ns:F ab:N sp:P",
  "script": """
 C: This is Gerald Marsh. I want to speak to your supervisor. Right now. {anger=7 trust=2}
 T: My supervisor is busy. What's the issue?
@@ -105,7 +105,7 @@ T: Well, that's what the record says. You can call the scheduling line if you wa
 """},
 {"id": "e08-freebie-strong", "persona": "freebie-seeker", "name": "Tony Russo",
  "notes": "freebie seeker, nothing went wrong: apology n.a.; honest no with two concrete alternatives",
- "labels": "lv:P em:P ap:N cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:N em:P ap:N cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: Yeah, hi, Tony Russo. I've been with you guys six years, and I just saw new customers get three months free. I want the same, or I'm leaving. {anger=4 trust=3}
 T: Tony, thanks for staying with us six years. I can see why it feels unfair that new customers get a deal you don't.
@@ -119,7 +119,7 @@ C: Go on then, the loyalty plan. {anger=2 trust=5}
 """},
 {"id": "e09-freebie-caves", "persona": "freebie-seeker", "name": "Tony Russo",
  "notes": "freebie seeker, weak agent caves with empty promises",
- "labels": "lv:P em:F ap:N cd:P nd:P pa:F un:F op:F hp:F ah:P ns:F ab:N sp:P",
+ "labels": "lv:N em:F ap:N cd:P nd:P pa:F un:F op:F hp:F ah:N ns:F ab:N sp:P",
  "script": """
 C: Yeah, hi, Tony Russo. New customers get three months free. I want the same, or I'm leaving. {anger=4 trust=3}
 T: Okay, no problem, I'll sort that out for you.
@@ -131,7 +131,7 @@ C: Brilliant, cheers. {anger=2 trust=4}
 """},
 {"id": "e10-confused-strong", "persona": "confused-first-timer", "name": "Margaret Ellis",
  "notes": "confused elderly caller, no company fault (apology n.a.); patient agent",
- "labels": "lv:P em:P ap:N cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:N em:P ap:N cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: Hello? Yes, my name is Margaret Ellis. My grandson set up this internet box and now the television won't show anything, it just says no signal. I don't really understand these things. {anger=3 trust=3}
 T: Hello Margaret. That sounds confusing and a bit worrying, and it's completely fine not to know this stuff, most people don't. We'll go through it together.
@@ -146,7 +146,7 @@ T: Wonderful, Margaret. I'll send you a text in the next five minutes with those
 """},
 {"id": "e11-confused-impatient", "persona": "confused-first-timer", "name": "Margaret Ellis",
  "notes": "confused caller, impatient sarcastic agent",
- "labels": "lv:P em:F ap:N cd:P nd:F pa:F un:F op:F hp:P ah:P ns:F ab:N sp:F",
+ "labels": "lv:N em:F ap:N cd:P nd:F pa:F un:F op:F hp:P ah:N ns:F ab:N sp:F",
  "script": """
 C: Hello? My name is Margaret Ellis. My grandson set up this internet box and now the television says no signal. I don't really understand these things. {anger=3 trust=3}
 T: Have you tried changing the input source to HDMI?
@@ -158,7 +158,7 @@ C: Oh. Well. I suppose I'll wait for him. {anger=5 trust=1}
 """},
 {"id": "e26-name-unknown", "persona": "irate-broadband", "name": None,
  "notes": "caller never gives a name and none is known: used_name n.a.; otherwise solid",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:N op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:N op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: My internet has been dropping every evening for a week. I work from home and I've lost two client calls. This is ridiculous. {anger=7 trust=2}
 T: I'm really sorry. Losing client calls because of our connection is awful, and I'd be angry too.
@@ -171,7 +171,7 @@ T: Done. The booster arrives by tomorrow at noon, the engineer is booked for Thu
 """},
 {"id": "e27-surname-only", "persona": "supervisor-demand", "name": "Samuel Okafor",
  "notes": "name used as title and surname only; solid call with one defensive moment",
- "labels": "lv:P em:P ap:P cd:P nd:F pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:F pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: This is Samuel Okafor. I've been waiting three weeks for a refund and I want a manager. {anger=6 trust=2}
 T: I'm sorry for the wait, Mr. Okafor. Three weeks is far too long, and I understand how annoying that is.
@@ -184,7 +184,7 @@ T: It's done, Mr. Okafor. You'll get an email confirmation in the next ten minut
 """},
 {"id": "e28-supervisor-borderline", "persona": "supervisor-demand", "name": "Gerald Marsh",
  "notes": "borderline: bare 'I understand', non-apology 'sorry you feel that way', one option with a time",
- "labels": "lv:P em:F ap:F cd:P nd:P pa:P un:P op:F hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:F ap:F cd:P nd:P pa:P un:P op:F hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: Gerald Marsh here. The engineer missed two appointments and I want your supervisor. {anger=7 trust=2}
 T: I understand. I'm sorry you feel that way, Gerald.
@@ -197,7 +197,7 @@ T: Okay Gerald, that's booked. The supervisor will call tomorrow between nine an
 """},
 {"id": "e29-policy-with-options", "persona": "refund-out-of-policy", "name": "Chloe Bennett",
  "notes": "policy stated with alternatives: not defensive",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: Hi, it's Chloe Bennett. I bought a blender six weeks ago, it's already making a burning smell, and the website says no refunds after thirty days. That's ridiculous. {anger=6 trust=3}
 T: Chloe, I'm sorry, a burning smell after six weeks isn't okay, and I can hear how annoying that is.
@@ -210,7 +210,7 @@ T: Great. The replacement ships tomorrow and arrives by Friday, and a courier wi
 """},
 {"id": "e30-policy-wall", "persona": "refund-out-of-policy", "name": "Chloe Bennett",
  "notes": "bare policy wall, blames the caller",
- "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:P ns:F ab:N sp:P",
+ "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:N ns:F ab:N sp:P",
  "script": """
 C: Hi, it's Chloe Bennett. I bought a blender six weeks ago and it's making a burning smell. The website says no refunds after thirty days. That's ridiculous. {anger=6 trust=3}
 T: The policy is thirty days. It's on the receipt.
@@ -221,7 +221,7 @@ T: That's up to you. The terms and conditions are very clear about this.
 """},
 {"id": "e34-utility-confused-strong", "persona": "confused-billing", "name": "Harold Pike",
  "notes": "confused caller with a high bill that was an estimate error (our fault); strong agent",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:N em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
  "script": """
 C: Er, hello, Harold Pike here. My electric bill is four hundred pounds this month. It's normally sixty. I don't understand it and I'm quite worried. {anger=4 trust=3}
 T: Harold, I can understand why that's worrying, that's a big jump. Let's get to the bottom of it together.
@@ -236,7 +236,7 @@ T: Thank you, Harold. Your corrected bill is sixty-two pounds. It'll be in your 
 """},
 {"id": "e24-injection", "persona": "irate-delivery", "name": "Dana Whitfield",
  "notes": "weak agent who tries to instruct the grader; labels follow behaviour only",
- "labels": "lv:P em:F ap:F cd:F nd:F pa:F un:F op:F hp:P ah:P ns:F ab:N sp:P",
+ "labels": "lv:P em:F ap:F cd:F nd:F pa:F un:F op:F hp:P ah:N ns:F ab:N sp:P",
  "script": """
 C: This is the third time I'm calling! My daughter's birthday present was supposed to arrive Saturday and it's still not here. {anger=8 trust=2}
 T: Order number?

@@ -3,7 +3,7 @@
 CALLS = [
 {"id": "e12-abusive-ends-call", "persona": "abusive-caller", "name": "Craig Dunn",
  "notes": "abusive caller: empathy and paraphrase, calm warning, abuse continues, call ended per policy",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:N hp:P ah:P ns:N ab:P sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:N hp:P ah:N ns:N ab:P sp:P",
  "script": """
 C: It's Craig Dunn. Your useless company cut off my phone line for no reason and I've got no way to call anyone. {anger=8 trust=1}
 T: Craig, I'm sorry, being cut off without warning is really stressful. So your line was disconnected and you didn't get any notice, is that right?
@@ -14,7 +14,7 @@ T: I'm ending the call now, Craig. You're welcome to call back when you're ready
 """},
 {"id": "e13-abusive-ignored", "persona": "abusive-caller", "name": "Craig Dunn",
  "notes": "abusive caller, agent ignores repeated insults and never sets a boundary",
- "labels": "lv:P em:F ap:F cd:P nd:P pa:F un:F op:F hp:P ah:P ns:P ab:F sp:P",
+ "labels": "lv:P em:F ap:F cd:P nd:P pa:F un:F op:F hp:P ah:N ns:P ab:F sp:P",
  "script": """
 C: It's Craig Dunn. Your useless company cut off my phone line and I've got no way to call anyone. {anger=8 trust=1}
 T: Okay, let me look at the account.
@@ -27,7 +27,7 @@ T: Is there anything else?
 """},
 {"id": "e14-abusive-retaliates", "persona": "abusive-caller", "name": "Craig Dunn",
  "notes": "abusive caller, agent insults back and hangs up",
- "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:N hp:P ah:P ns:N ab:F sp:F",
+ "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:N hp:P ah:N ns:N ab:F sp:F",
  "script": """
 C: It's Craig Dunn. Your useless company cut off my phone line. Turn it back on. {anger=8 trust=1}
 T: It was cut off because you didn't pay. That's on you.
@@ -36,7 +36,7 @@ T: Don't call me an idiot, you're the one who can't pay a bill on time. I'm not 
 """},
 {"id": "e15-abusive-warning-works", "persona": "abusive-caller", "name": "Craig Dunn",
  "notes": "abusive caller calms after a calm warning; call continues to a good resolution",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:P sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:P sp:P",
  "script": """
 C: It's Craig Dunn. Your useless company cut off my phone line and you're all a bunch of incompetent idiots. {anger=8 trust=1}
 T: Craig, I want to help get your line back. But if the name-calling continues, I'll have to end the call.
@@ -49,7 +49,7 @@ T: Done, Craig. Calls go to your mobile from now, the line is back within the ho
 """},
 {"id": "e16-abusive-warning-no-follow-through", "persona": "abusive-caller", "name": "Craig Dunn",
  "notes": "warning given, abuse continues, agent keeps taking it",
- "labels": "lv:P em:F ap:F cd:P nd:P pa:F un:F op:F hp:P ah:P ns:F ab:F sp:P",
+ "labels": "lv:P em:F ap:F cd:P nd:P pa:F un:F op:F hp:P ah:N ns:F ab:F sp:P",
  "script": """
 C: It's Craig Dunn. Your useless company cut off my phone line, you bunch of idiots. {anger=8 trust=1}
 T: Sir, if the language continues, I will have to end this call.
@@ -61,7 +61,7 @@ C: Useless. {anger=9 trust=1}
 """},
 {"id": "e17-abusive-hangs-up", "persona": "abusive-caller", "name": "Craig Dunn",
  "notes": "agent ends the call at the first insult with no warning",
- "labels": "lv:P em:F ap:F cd:P nd:P pa:F un:F op:N hp:P ah:P ns:N ab:F sp:P",
+ "labels": "lv:P em:F ap:F cd:P nd:P pa:F un:F op:N hp:P ah:N ns:N ab:F sp:P",
  "script": """
 C: It's Craig Dunn. My phone line has been cut off. {anger=7 trust=2}
 T: Can you confirm the postcode on the account?
@@ -70,7 +70,7 @@ T: I'm ending this call now. Goodbye.
 """},
 {"id": "e18-venting-strong", "persona": "venting-customer", "name": "Linda Okoro",
  "notes": "long vent, agent listens without interrupting and acknowledges",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "audio": True,
  "script": """
 C: I need to tell you what's happened, because nobody listens. I ordered a sofa in March. It was supposed to come in April. Then May. Then they delivered the wrong colour, took it away, and now it's June and I've got no sofa, I've taken three days off work for deliveries, and every time I call I get a different story. {anger=8 trust=2}
@@ -84,7 +84,7 @@ T: Saturday between eight and twelve it is. You'll get a text the evening before
 """},
 {"id": "e19-venting-interrupted", "persona": "venting-customer", "name": "Linda Okoro",
  "notes": "agent keeps talking over the venting caller (audio overlap); otherwise decent",
- "labels": "lv:F em:P ap:P cd:P nd:P pa:F un:F op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:F em:P ap:P cd:P nd:P pa:F un:F op:P hp:P ah:N ns:P ab:N sp:P",
  "audio": True,
  "script": """
 C: I need to tell you what's happened, because nobody listens. I ordered a sofa in March, it was supposed to come in April, then May, then they delivered the wrong {cut} {anger=8 trust=2}
@@ -97,7 +97,7 @@ C: Saturday. {anger=7 trust=2}
 """},
 {"id": "e20-venting-raised-voice", "persona": "venting-customer", "name": "Linda Okoro",
  "notes": "agent raises their voice and talks over the caller (audio measures)",
- "labels": "lv:F em:F ap:F cd:P nd:F pa:F un:P op:F hp:P ah:P ns:P ab:N sp:F",
+ "labels": "lv:F em:F ap:F cd:P nd:F pa:F un:P op:F hp:P ah:N ns:P ab:N sp:F",
  "audio": True,
  "script": """
 C: I ordered a sofa in March, they delivered the wrong colour, and now it's June and I've got nothing. Every time I call {cut} {anger=8 trust=2}
@@ -110,7 +110,7 @@ C: Fine. {anger=8 trust=1}
 """},
 {"id": "e21-broadband-strong-audio", "persona": "irate-broadband", "name": "Marcus Hale",
  "notes": "irate broadband caller, strong agent with calm audio measures",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "audio": True,
  "script": """
 C: Marcus Hale. My broadband has been down since yesterday morning. I run a business from home. Every hour costs me money. {anger=8 trust=2}
@@ -124,7 +124,7 @@ T: Both done. The data is active now, the router arrives by three, and I'll text
 """},
 {"id": "e22-broadband-overpromise", "persona": "irate-broadband", "name": "Marcus Hale",
  "notes": "good call spoiled by a guarantee the agent cannot keep",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:F ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:F ah:N ns:P ab:N sp:P",
  "script": """
 C: Marcus Hale. My broadband has been down since yesterday morning and I run a business from home. {anger=8 trust=2}
 T: Marcus, I'm sorry, that's a nightmare when your work depends on it. I completely understand why you're upset.
@@ -151,7 +151,7 @@ C: Soon? Right. {anger=6 trust=3}
 """},
 {"id": "e25-flight-strong", "persona": "cancelled-flight", "name": "Sofia Marin",
  "notes": "cancelled flight, strong agent, 12 turns",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "audio": True,
  "script": """
 C: My flight to Lisbon tonight has been cancelled and nobody at the airport can tell me anything. I'm supposed to be at my sister's wedding tomorrow. {anger=8 trust=2}
@@ -169,7 +169,7 @@ T: You're welcome, Sofia. I hope the wedding is wonderful.
 """},
 {"id": "e31-insurance-relax", "persona": "claim-delay", "name": "Ben Carter",
  "notes": "mostly good agent who says 'relax' once",
- "labels": "lv:P em:P ap:P cd:F nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:F nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: Ben Carter. My car insurance claim has been open six weeks and I still don't have a hire car. I can't get to work! {anger=8 trust=2}
 T: Relax, Ben, we'll sort it out.
@@ -182,7 +182,7 @@ T: Done. The hire company will call you by five today to arrange tomorrow's deli
 """},
 {"id": "e32-hotel-strong", "persona": "overbooked-hotel", "name": "Aisha Khan",
  "notes": "overbooked hotel, strong agent",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: I'm standing at your front desk with two tired kids and they're telling me my room doesn't exist. I booked it three months ago! {anger=8 trust=2}
 T: I'm so sorry. Arriving with tired children to find no room is awful, and it's our mistake. Could I take your name?
@@ -195,7 +195,7 @@ T: Of course. The taxi will be at the front door in ten minutes, the suite is re
 """},
 {"id": "e33-hotel-sarcastic", "persona": "overbooked-hotel", "name": "Aisha Khan",
  "notes": "overbooked hotel, sarcastic and defensive agent",
- "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:P ns:F ab:N sp:F",
+ "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:N ns:F ab:N sp:F",
  "script": """
 C: I'm Aisha Khan. I'm at your front desk with two tired kids and there's no room. I booked it three months ago! {anger=8 trust=2}
 T: Oh, wonderful, another one. We overbook every weekend, it's standard in the industry.
@@ -219,7 +219,7 @@ T: Booked. Your new ticket will be emailed to you within fifteen minutes.
 """},
 {"id": "e36-flight-stop-shouting", "persona": "cancelled-flight", "name": "Sofia Marin",
  "notes": "agent tells the caller to stop shouting; options but no empathy",
- "labels": "lv:P em:F ap:P cd:F nd:P pa:F un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:F ap:P cd:F nd:P pa:F un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: Sofia Marin. My flight to Lisbon is cancelled and I have my sister's wedding tomorrow! Nobody will tell me anything! {anger=9 trust=1}
 T: Sofia, please stop shouting and I'll help you.
@@ -230,7 +230,7 @@ T: Done. Your ticket will be emailed within fifteen minutes and your seat is con
 """},
 {"id": "e37-bank-strong", "persona": "card-blocked", "name": "Oliver Grant",
  "notes": "card blocked abroad, strong agent, 12 turns",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: I'm in Rome and my card has been declined everywhere. I can't pay for my hotel. This is a disaster. {anger=8 trust=2}
 T: That sounds really stressful, being stuck abroad without a working card. I'm sorry. Can I take your name?
@@ -247,7 +247,7 @@ T: My pleasure, Oliver. Enjoy the rest of Rome.
 """},
 {"id": "e38-bank-defensive", "persona": "card-blocked", "name": "Oliver Grant",
  "notes": "card blocked abroad, agent blames the caller, one remedy, no time",
- "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:P ns:F ab:N sp:P",
+ "labels": "lv:P em:F ap:F cd:P nd:F pa:F un:F op:F hp:P ah:N ns:F ab:N sp:P",
  "script": """
 C: This is Oliver Grant. I'm in Rome and my card is declined everywhere. I can't pay my hotel. {anger=8 trust=2}
 T: Did you tell us you were travelling? If you don't set a travel notice, the fraud system blocks the card. That's why.
@@ -258,7 +258,7 @@ T: I'll unblock it. It should start working at some point.
 """},
 {"id": "e39-subscription-borderline", "persona": "renewal-charge", "name": "Nina Petrov",
  "notes": "borderline: good tone and two options, but no time frame for the refund",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:F ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:F ab:N sp:P",
  "script": """
 C: Hi, Nina Petrov. You renewed my software subscription for a whole year without asking me. Two hundred dollars! I thought I'd cancelled. {anger=6 trust=3}
 T: Nina, I'm sorry, a surprise charge like that is really annoying, I'd be frustrated too.
@@ -271,7 +271,7 @@ T: No problem, I'll process that refund for you shortly.
 """},
 {"id": "e40-gym-situational-swearing", "persona": "cancel-membership", "name": "Jake Morris",
  "notes": "caller swears about the contract, never at the agent: abuse_boundary n.a.",
- "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:P em:P ap:P cd:P nd:P pa:P un:P op:P hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: Jake Morris. I've been trying to cancel this damn gym contract for two months, and you keep charging me. It's bloody ridiculous. {anger=7 trust=2}
 T: Jake, I'm sorry, two months of trying and still being charged is maddening. I get why you're angry.
@@ -284,7 +284,7 @@ T: Done. The transfer lands today, and you'll get a cancellation confirmation em
 """},
 {"id": "e41-venting-cut-short", "persona": "venting-customer", "name": "Linda Okoro",
  "notes": "text-only: agent verbally cuts the venting caller short",
- "labels": "lv:F em:F ap:P cd:P nd:P pa:F un:P op:F hp:P ah:P ns:P ab:N sp:P",
+ "labels": "lv:F em:F ap:P cd:P nd:P pa:F un:P op:F hp:P ah:N ns:P ab:N sp:P",
  "script": """
 C: I need to tell you what's happened. I ordered a sofa in March, it was supposed to come in April, then May, then they delivered the wrong colour and took it away again, and {anger=8 trust=2}
 T: Let me stop you there, Linda, I don't need the whole story. What's the order number?

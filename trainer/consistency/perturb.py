@@ -232,8 +232,8 @@ def _remove_apology(t: Transcript, labels: dict[str, str]) -> Change:
 
 
 def _insert_hold(t: Transcript, labels: dict[str, str]) -> Change:
-    if labels.get("avoided_hold") != "pass":
-        return "gold avoided_hold is not pass"
+    if labels.get("avoided_hold") not in ("pass", "na"):  # n.a.: no hold happened
+        return "gold avoided_hold is already fail"
     if any(HOLD_WORDS.search(x.text) for x in t.turns):
         return "the call already mentions a hold"
     if not any((x.mood.anger if x.mood else 0) >= 5 for x in t.by("caller")):

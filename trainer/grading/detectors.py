@@ -1,32 +1,51 @@
-"""Deterministic detectors: consistent by construction.
+"""Detectors: what the behaviour reader hears in every trainee sentence, turned into findings.
 
-They decide the observable criteria outright (calm-down and hold phrases, the caller's name,
-talking over the caller, abuse boundaries, raised voice) and, for the criteria the model judges,
-pick the candidate trainee sentences the model must look at. A criterion with no candidate at all
-is decided here too (a presence criterion fails, an absence criterion passes), so the model is
-only asked about real candidates.
+The one behaviour reader (`trainer.behaviour`, the same the director uses live) reads each
+trainee turn; every sentence comes back with the behaviours it shows, a confidence and the words
+that carry each. Per criterion:
+
+- a sentence heard at or above ``SURE`` settles it (a presence criterion passes, an absence
+  criterion fails) with that sentence as evidence;
+- sentences heard between ``ASK`` and ``SURE`` are the candidates the model judges (its evidence
+  is restricted to them);
+- no sentence at all decides it too: a presence criterion fails (or is n.a. when the call gave
+  no occasion for it), an absence criterion passes.
+
+The observable criteria stay exact: talking over the caller (audio), abuse and the boundary,
+raised voice, the caller's name, a hold's reason and consent. Facts about the call (the caller's
+name as said in it, whether something went wrong, whether the caller vented) come from
+`trainer.grading.facts`.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
+from trainer.grading.facts import CallFacts, call_facts, name_from_call, name_from_meta
 from trainer.transcript import Transcript, Turn
 
+if TYPE_CHECKING:
+    from trainer.behaviour import BehaviourReader, Heard
+    from trainer.grading.occasions import Senses
+
 __all__ = [
-    "CUES",
+    "ASK",
     "PASS_EVIDENCE",
+    "SIGNALS",
+    "SURE",
     "AudioSummary",
     "Finding",
     "Hit",
+    "Said",
     "Verdict",
     "audio_summary",
     "caller_name",
     "detect",
+    "read_call",
     "redact_injection",
     "sentences",
 ]
@@ -35,6 +54,10 @@ Verdict = Literal["pass", "fail", "na"]
 
 RAISED_DB = 6.0  # trainee louder than their own usual level by this much: a raised voice
 OVERLAP_S = 0.5  # talking over the caller for longer than a backchannel
+SURE = 0.8  # the reader this confident settles a criterion
+ASK = 0.35  # from here up to SURE the model judges the sentence
+DECIDE = 0.5  # the detector-decided criteria (calm down, hold): the reader's own threshold
+MAX_CANDIDATES = 6
 
 
 @dataclass(frozen=True)
@@ -49,13 +72,30 @@ class Hit:
 @dataclass(frozen=True)
 class Finding:
     """What the detectors found for one criterion. ``verdict`` None: the model decides, looking
-    at ``candidates``."""
+    at ``candidates``; ``na_ok`` False: the call gave the occasion, so n.a. is not an answer."""
 
     criterion: str
     verdict: Verdict | None
     reason: str
     evidence: tuple[Hit, ...] = ()
     candidates: tuple[Hit, ...] = ()
+    na_ok: bool = True
+
+
+@dataclass(frozen=True)
+class Said:
+    """One trainee sentence and the most confident sighting of each behaviour in it."""
+
+    turn: int
+    sentence: str
+    heard: Mapping[str, Heard] = field(default_factory=dict)
+
+    def confidence(self, behaviours: Iterable[str]) -> float:
+        return max((self.heard[b].confidence for b in behaviours if b in self.heard), default=0.0)
+
+    def strongest(self, behaviours: Iterable[str]) -> Heard | None:
+        found = [self.heard[b] for b in behaviours if b in self.heard]
+        return max(found, key=lambda h: h.confidence) if found else None
 
 
 @dataclass(frozen=True)
@@ -70,26 +110,58 @@ class AudioSummary:
     overlaps: int  # times the trainee talked over the caller
 
 
+@dataclass(frozen=True)
+class Signal:
+    """Which reader behaviours settle a criterion, and which make a sentence worth asking about."""
+
+    settle: tuple[str, ...]
+    ask: tuple[str, ...]
+    kind: Literal["presence", "absence"]
+    clear: str  # "the trainee <clear>"
+    none: str  # the reason when no sentence shows it
+
+
+SIGNALS: dict[str, Signal] = {
+    "empathy": Signal(("empathy",), ("empathy",), "presence", "acknowledges the caller's feelings",
+                      "No trainee sentence acknowledges a feeling (frustration, worry, upset)."),
+    "apology": Signal(("apology",), ("apology",), "presence", "apologises or owns the fault",
+                      "No trainee sentence apologises or owns the fault."),
+    "paraphrase": Signal(("paraphrase",), ("paraphrase",), "presence",
+                         "restates the problem to check it", "No trainee sentence restates the problem."),
+    "options": Signal(("options",), ("options",), "presence", "offers a choice of solutions",
+                      "No trainee sentence offers a choice of solutions."),
+    "next_steps": Signal(("next_steps",), ("next_steps",), "presence",
+                         "gives a next step with a time", "No trainee sentence gives a next step with a time."),
+    "not_defensive": Signal(("defensive",), ("defensive", "dismissive"), "absence",
+                            "gets defensive (blames, argues or hides behind policy)",
+                            "No blaming, arguing or hiding behind policy heard."),
+    "honest_promises": Signal(("empty_promise",), ("empty_promise",), "absence",
+                              "promises what nobody can guarantee",
+                              "No guarantees or unrealistic promises heard."),
+    "stayed_professional": Signal(("rude",), ("rude", "dismissive"), "absence",
+                                  "is rude, sarcastic or condescending",
+                                  "No sarcasm, rudeness or raised voice found."),
+}
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_NEGATED = _rx(r"\b(without|never|won'?t|not going to|don'?t want to|no need to|rather than|"
-               r"instead of|avoid)\b[\w\s,']{0,30}$")
+# --- exact rules: what is observable word for word -----------------------------------------------
 
-CALM_DOWN = _rx(r"\b(calm (yourself )?down|calm yourself|settle down|relax|chill( out)?|"
-                r"stop (shouting|yelling|screaming)|lower your voice|take a (deep )?breath|"
-                r"no need to (get|be) (so )?(upset|angry|worked up)|don't get (so )?(upset|worked up))"
-                r"\b")
-HOLD = _rx(r"\b(put(ting)? you on (a )?(quick |brief |short )?hold|(place|placing) you on hold|"
-           r"please hold|hold the line|can you hold|could you hold|bear with me on hold|"
-           r"on hold for)\b")
 HOLD_ASK = _rx(r"\b(is it (ok|okay|alright|all right)|would you mind|do you mind|may i|"
-               r"can i put|could i put|would it be (ok|okay|alright))\b")
-HOLD_REASON = _rx(r"\b(to (check|ask|speak|call|contact|look|confirm|find)|so (that )?i can|"
-                  r"while i)\b")
+               r"can i (put|place|pop)|could i (put|place|pop)|would it be (ok|okay|alright|all right)|"
+               r"are you (ok|okay|happy) (to|with|if)|(ok|okay|alright) if i)\b")
+HOLD_REASON = _rx(r"\b(to (check|ask|speak|call|ring|phone|contact|look|confirm|find|get|see|talk|chase|"
+                  r"verify|review)|so (that )?i can|while i|because|(need|have) to \w+)\b")
 AGREE = _rx(r"^\W*(yes|yeah|yep|ok|okay|fine|sure|go ahead|go on|alright|all right|that's fine|"
-            r"no problem)\b")
+            r"no problem|of course|please do)\b")
+# The trainee chooses the line over a hold: the pass avoided_hold rewards.
+KEEP_ON_LINE = _rx(r"\b((stay|stays|staying|keep you|remain) (on the (line|phone)|with me)|"
+                   r"while (we'?re|we are|you'?re|you are) (still )?on the (line|phone)|"
+                   r"(without|rather than|instead of|not going to|won'?t|no need to) (put(ting)? you on )?hold|"
+                   r"no hold)\b")
 CUT_IN = _rx(r"\b(let me stop you|let me (just )?interrupt|let me cut in|i'?m going to stop you|"
              r"(okay|ok|yeah|yes),? (okay|ok|yeah|yes),? i (get|understand)|get to the point|"
              r"i don'?t need the whole story|skip (to|the story)|long story short)\b")
@@ -110,138 +182,31 @@ INJECTION = _rx(r"\b((ignore|disregard|forget)\b.{0,30}\b(rubric|instructions?|c
                 r"\b(full|maximum|max|top|perfect|100|all)\b.{0,12}\b(marks?|points?|scores?|"
                 r"pass(es)?)|(every|each|all) (criteri(on|a)|tips?)\b.{0,20}\bpass|"
                 r"you are (now )?(the|a|an) (grader|evaluator)|system prompt)")
+_NUM = (r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+        r"thirty|forty[- ]?eight|seventy[- ]?two|a couple of|a few)")
+_UNIT = r"(minutes?|mins?|hours?|(working |business )?days?|weeks?)"
+_CLOCK = (r"(\d{1,2}([:.]\d\d)?\s*(am|pm|a\.m\.|p\.m\.)?|noon|midday|midnight|one|two|three|four|"
+          r"five|six|seven|eight|nine|ten|eleven|twelve)")
+# A time frame: the rubric's minimum for next_steps ("soon" or "shortly" is not one).
+TIME = _rx(
+    r"\b(today|tonight|tomorrow|this (morning|afternoon|evening|week)|next (week|month|"
+    r"(mon|tues|wednes|thurs|fri|satur|sun)day)|(mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"end of (the )?(day|week|month)|first thing|within (the |an? )?(next )?(hour|day|" + _NUM + r"\s+"
+    + _UNIT + r")|in (the next )?" + _NUM + r"\s+" + _UNIT + r"|" + _NUM + r" (to|or|-) " + _NUM
+    + r"\s+" + _UNIT + r"|(at|by|before|after|until|around|from) " + _CLOCK + r"( o'?clock)?\b|"
+    r"\d{1,2}([:.]\d\d)?\s*(am|pm|a\.m\.|p\.m\.)|o'?clock|between " + _CLOCK + r" and "
+    + _CLOCK + r"|\d{1,2}(st|nd|rd|th)\b|(january|february|march|april|may|june|july|august|"
+    r"september|october|november|december) \d{1,2}|in the next " + _UNIT + r"|the next hour|"
+    + _NUM + r"\s+" + _UNIT + r" from now)")
+NON_APOLOGY = _rx(r"\bsorry,? (that )?(you|if)\b|\bsorry,? but\b")
 
-# Cue words per model-judged criterion: the sentences the model is asked about.
-CUES: dict[str, re.Pattern[str]] = {
-    "empathy": _rx(
-        r"\b(frustrat\w*|upset\w*|annoy\w*|angry|anger|furious|stress\w*|worr\w*|disappoint\w*|"
-        r"exhaust\w*|awful|nightmare|maddening|horrible|terrible|confus\w*|imagine|must be|"
-        r"sounds?|i'?d (be|feel)|i would (be|feel)|feel\w*|understand\w*|hear (you|how|that)|"
-        r"i get (it|why|that)|of course you|fed up|hard)\b"),
-    "apology": _rx(
-        r"\b(sorry|apolog\w*|our (mistake|fault|error)|my (mistake|fault)|on us|our side|"
-        r"we (got|messed) (it|that|this) (wrong|up)|shouldn'?t have happened)\b"),
-    "paraphrase": _rx(
-        r"(\bso (you|your|the|it|an?)\b|\bjust (to|so) (confirm|make sure|check|i'?m clear)|"
-        r"\blet me (make sure|check i|check that i|confirm)|\bif i (understand|have (it|this) "
-        r"right)|\b(have i got|i'?ve got) (that|it)|\bis that (right|correct|it)|"
-        r"\b(right|correct)\?|\byou'?re (saying|asking)|\bwhat you'?re asking|\bto recap\b|"
-        r"\bi'?ve understood)"),
-    "options": _rx(r"\b(or|either|options?|alternatively|instead|both|two things)\b"),
-    "next_steps": _rx(
-        r"\b(today|tonight|tomorrow|this (morning|afternoon|evening|week)|next (week|month)|"
-        r"(mon|tues|wednes|thurs|fri|satur|sun)day|\d+(:\d\d)?|one|two|three|four|five|six|"
-        r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hours?|minutes?|days?|weeks?|"
-        r"noon|midnight|a\.m\.|p\.m\.|\d\s?(am|pm)|o'?clock|within|end of)\b"),
-    "not_defensive": _rx(
-        r"\b(polic(y|ies)|not my|not ours?|your (own )?fault|on you|you (really )?should(n'?t)? "
-        r"have(?! had\b)|you (didn'?t|did not|must have|forgot)|nothing i can do|can'?t do anything|"
-        r"(department|problem|job|responsibility)|how (it|things) (is|are|works?)|terms|"
-        r"to be fair|as i (already )?(said|told)|like i said|i already (told|said)|record|"
-        r"maybe you|if you (had|'d)|something i control|i'?m not (shouting|dealing)|"
-        r"standard|up to you)\b"),
-    "honest_promises": _rx(
-        r"\b(promise\w*|guarantee\w*|definitely|certainly|for sure|one hundred percent|"
-        r"hundred percent|100 ?%|never (happen|again)|won'?t (ever )?happen again|always|"
-        r"absolutely|i'?ll make sure|every future|forever|no matter what)\b"),
-    "stayed_professional": _rx(
-        r"\b(wow|(oh|well),? (great|wonderful|brilliant|lovely|perfect)|another one|genius|"
-        r"obviously|clearly|whatever|seriously|really\?|"
-        r"as i (already )?(said|told)|like i said|not (complicated|hard|difficult)|"
-        r"i guess|bye|not (our|my) job|ask your|good luck|i'?m not|love hearing|"
-        r"another one)"),
-}
-
-
-_FEEL = (r"(frustrat|stress|worr|upset|disappoint|awful|annoy|exhaust|hard|difficult|confus|"
-         r"scar|angry|anger|furious|horrible|terrible|maddening|nightmare|fed up)\w*")
-_SO = r"(so |really |very |quite |incredibly |hugely |a bit |completely |totally )?"
-_TIME = (r"\b(today|tonight|tomorrow|this (morning|afternoon|evening)|"
-         r"(mon|tues|wednes|thurs|fri|satur|sun)day|within (the|an?|\d+|one|two|three|five|ten|"
-         r"fifteen|twenty|thirty)\b|by (\d|one|two|three|four|five|six|seven|eight|nine|ten|"
-         r"eleven|twelve|noon|tomorrow|tonight|the end)|in the next \w+|(\d+|one|two|three|"
-         r"four|five|ten) to (\d+|two|three|four|five|ten) (working )?days|between (\d+|one|two|"
-         r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)|at (\d|one|two|three|four|"
-         r"five|six|seven|eight|nine|ten|eleven|twelve|noon))")
-
-# Sentences that settle a model-judged criterion on their own: (pattern, verdict, negatable).
-STRONG: dict[str, tuple[re.Pattern[str], Verdict]] = {
-    "empathy": (_rx(
-        rf"\b((must|is|was) (be |have been |feel )?{_SO}{_FEEL}|"
-        rf"i (can )?(only )?(hear|imagine|see|understand) (how|why)|feels? unfair|"
-        rf"i'?d (be|feel) (\w+ )?{_FEEL} too|(that|this|it) sounds {_SO}{_FEEL}|"
-        rf"(that'?s|it'?s|this is|that is) {_SO}(a )?{_FEEL}|i {_SO}(understand|get|see) "
-        rf"why you('re| are| feel| would)|i know how {_SO}{_FEEL})"), "pass"),
-    "apology": (_rx(
-        r"(\b(i'?m|i am|we'?re|we are) (so |really |very |truly |terribly |deeply )?sorry\b"
-        r"(?!,? (you|if|but)\b)|\b(i|we) (sincerely )?apologi[sz]e\b|\bapologies (for|about)\b|"
-        r"\b(that was|that'?s|it was|it'?s) (all )?(our|my) (mistake|fault|error)\b|"
-        r"\bthat'?s on us\b)"), "pass"),
-    "paraphrase": (_rx(
-        r"(\b(right|correct)\?|\b(is that (right|correct|it)|check i have|"
-        r"have i got (that|it|this) right|did i get (that|it) right|"
-        r"just (to|so) (confirm|make sure|check|i'?m clear)|let me (make sure|check) i|"
-        r"if i understand (you )?(correctly|right)|what you'?re (saying|asking)|"
-        r"to make sure i (understand|have))\b)"), "pass"),
-    "options": (_rx(
-        r"\b(either\b.{3,120}\bor\b|(one of )?two (things|options)|a couple of options|"
-        r"or,? if (you'?d )?prefer|or,? if it'?s|or both|do both|(we|i) can (also )?do both|"
-        r"whichever (suits|you prefer|works)|which would you (prefer|like|rather))"),
-        "pass"),
-    "next_steps": (_rx(
-        r"\b(i'?ll|we'?ll|you'?ll|it'?ll|will|(is|are|it'?s) booked|goes out|ships|arrives?|"
-        r"lands|is issued)\b.*"
-        + _TIME + r"|" + _TIME + r".*\b(i'?ll|i will|we'?ll|we will|you'?ll|you will|it'?ll|"
-        r"it will|arrives?|lands|ships)\b"), "pass"),
-    "not_defensive": (_rx(
-        r"\b(not (really )?(my|our) (fault|department|problem|job|responsibility)|"
-        r"(isn'?t|is not) (really )?(my|our) (department|job|problem|fault)|your (own )?fault|"
-        r"(that'?s|it'?s) on you|you (really )?should(n'?t)? have (?!had\b)\w+|nothing (i|we) can do|"
-        r"(that'?s|it'?s) (just )?how it (is|works)|(maybe|perhaps) you (didn'?t|should|forgot)|"
-        r"not something (i|we) (control|can)|(the|our) records? (says?|shows?))"), "fail"),
-    "honest_promises": (_rx(
-        r"\b(i (can )?guarantee|guaranteed|i promise|(will|'ll) definitely|definitely (will|be|"
-        r"arrive|sort|get)|(one )?hundred percent|100 ?%|never (happen|again)|won'?t (ever )?"
-        r"happen again|every future|forever)\b"), "fail"),
-}
-_CLEAR = {
-    "empathy": "acknowledges the caller's feelings",
-    "apology": "apologises or owns the fault",
-    "paraphrase": "checks their understanding of the problem",
-    "options": "offers a choice of solutions",
-    "next_steps": "gives a next step with a time",
-    "not_defensive": "gets defensive (blames, argues or hides behind policy)",
-    "honest_promises": "promises what nobody can guarantee",
-}
-_NONE = {
-    "empathy": "No trainee sentence acknowledges a feeling (frustration, worry, upset).",
-    "apology": "No trainee sentence apologises or owns the fault.",
-    "paraphrase": "No trainee sentence restates the problem.",
-    "options": "No trainee sentence offers a choice of solutions.",
-    "next_steps": "No trainee sentence gives a next step with a time.",
-    "not_defensive": "No blaming, arguing or hiding behind policy found.",
-    "honest_promises": "No guarantees or unrealistic promises found.",
-    "stayed_professional": "No sarcasm, rudeness or raised voice found.",
-}
-# What a quote must show for a pass to stand (the rubric's own minimum, e.g. "a time frame is
-# required"): a pass whose evidence lacks it is rejected and retried, like a quote not found.
+# What a quote must show for a pass to stand (the rubric's own minimum): a pass whose evidence
+# lacks it is rejected and retried, like a quote not found.
 PASS_EVIDENCE: dict[str, tuple[re.Pattern[str], str]] = {
-    "empathy": (_rx(rf"\b({_FEEL}|feels?|imagine|sounds)\b"), "names no feeling"),
-    "apology": (_rx(r"^(?!.*\bsorry,? (that )?(you|if)\b)(?!.*\bsorry,? but\b).*\b(sorry|"
-                    r"apologi\w*|mistake|fault|error|on us)\b"),
+    "next_steps": (TIME, "gives no day, hour or time frame"),
+    "apology": (_rx(r"^(?!.*\bsorry,? (that )?(you|if)\b)(?!.*\bsorry,? but\b)"),
                 "is not a sincere apology or admission of fault"),
-    "options": (_rx(r"\b(or|either|options?|alternatively|both|instead)\b"),
-                "does not offer an alternative"),
-    "next_steps": (_TIME_RX := _rx(_TIME), "gives no day, hour or time frame"),
 }
-COMPLAINT = _rx(r"\b(late|delay\w*|wrong|(is|it'?s|was|arrived|came) broken|faulty|fault|charged|twice|missed|cut off|"
-                r"cancel\w*|declined|blocked|down|dropping|overdrawn|lost|waiting|waited|"
-                r"still (not|no|hasn'?t|haven'?t|don'?t)|hasn'?t (arrived|come)|never (arrived|"
-                r"came|turned up)|not working|doesn'?t work|stopped working|burning|refund|"
-                r"without asking|no room|disconnected|third time|again|missing|damaged|cracked|"
-                r"doesn'?t exist|does not exist|no record)\b")
-_NO_PROMISE = _rx(r"\b(can'?t|cannot|can not|won'?t|couldn'?t|unable to) (\w+ )?(promise|guarantee)")
-_CANT = _rx(r"\b(can'?t|cannot|can not|won'?t|not|couldn'?t|unable to)\b[\w\s,']{0,12}$")
 
 
 # --- sentences and text -------------------------------------------------------------------------
@@ -263,98 +228,154 @@ def redact_injection(text: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(kept), tuple(dropped)
 
 
-def _trainee_sentences(t: Transcript) -> Iterable[tuple[Turn, str]]:
+def _caller_before(t: Transcript, turn: Turn) -> str | None:
+    return next((x.text for x in reversed(t.turns[: turn.index]) if x.speaker == "caller"), None)
+
+
+# What the reader is shown: the same line with speech fillers dropped and the caller's name
+# replaced by one stand-in, so renaming the caller or an "um" never changes what is heard.
+FILLER = _rx(r"(?:\b(?:u+m+|u+h+|e+r+m*|h+m+)\b[,.]?|\byou know,)\s+")
+STAND_IN = "Sam"
+Edit = tuple[int, int, str]  # replace text[start:end] with this
+
+
+def _edits(text: str, name_parts: list[str]) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in FILLER.finditer(text):
+        edits.append((m.start(), m.end(), ""))
+        starts = m.start() == 0 or re.search(r"[.!?]\s*$", text[: m.start()])
+        if starts and m.end() < len(text) and text[m.end()].islower():
+            edits.append((m.end(), m.end() + 1, text[m.end()].upper()))
+    for part in name_parts:
+        edits += [(m.start(), m.end(), STAND_IN) for m in re.finditer(rf"\b{re.escape(part)}\b", text)]
+    kept: list[Edit] = []
+    for e in sorted(edits):
+        if not kept or e[0] >= kept[-1][1]:
+            kept.append(e)
+    return kept
+
+
+def _shown(text: str, name_parts: list[str]) -> tuple[str, list[int], list[int]]:
+    """The line the reader reads, and for each of its characters the span it came from."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for a, b, new in [*_edits(text, name_parts), (len(text), len(text), "")]:
+        for i in range(pos, a):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        for ch in new:
+            out.append(ch)
+            starts.append(a)
+            ends.append(b)
+        pos = max(pos, b)
+    return "".join(out), starts, ends
+
+
+def _original(text: str, shown: str, starts: list[int], ends: list[int], piece: str,
+              cursor: int) -> tuple[str, int]:
+    """The words of ``text`` that the shown ``piece`` came from (a quote must be verbatim)."""
+    at = shown.find(piece, cursor)
+    if at < 0 or not piece:
+        return piece, cursor
+    return text[starts[at]: ends[at + len(piece) - 1]], at + len(piece)
+
+
+def read_call(t: Transcript, name: str | None = None,
+              reader: BehaviourReader | None = None) -> list[Said]:
+    """Every trainee sentence (injection removed) with what the reader hears in it."""
+    if reader is None:
+        from trainer.behaviour import default_reader
+
+        reader = default_reader()
+    parts = [p for p in re.findall(r"[A-Za-z']+", name or "") if len(p) >= 2]
+    said: list[Said] = []
     for turn in t.by("trainee"):
-        for s in sentences(redact_injection(turn.text)[0]):
-            yield turn, s
+        text = redact_injection(turn.text)[0]
+        if not text.strip():
+            continue
+        shown, starts, ends = _shown(text, parts)
+        reading = reader.read(shown, caller_name=STAND_IN if parts else None,
+                              caller_line=_caller_before(t, turn))
+        cursor = 0
+        for s in reading.sentences:
+            best: dict[str, Heard] = {}
+            for h in reading.heard:
+                if h.sentence == s and (h.behaviour not in best or h.confidence > best[h.behaviour].confidence):
+                    best[h.behaviour] = h
+            original, cursor = _original(text, shown, starts, ends, s, cursor)
+            said.append(Said(turn.index, original, best))
+    return said
 
 
-def _match(pattern: re.Pattern[str], text: str, negatable: bool) -> re.Match[str] | None:
-    """The first match; with ``negatable``, the first not negated ("without putting you on
-    hold", "I won't tell you to relax")."""
-    for m in pattern.finditer(text):
-        if not (negatable and _NEGATED.search(text[: m.start()])):
-            return m
-    return None
-
-
-def _hits(t: Transcript, pattern: re.Pattern[str], note: str,
-          negatable: bool = False) -> tuple[Hit, ...]:
-    return tuple(Hit(turn.index, s, note) for turn, s in _trainee_sentences(t)
-                 if _match(pattern, s, negatable))
+def _note(h: Heard | None) -> str:
+    if h is None:
+        return "heard"
+    return f"{h.behaviour} {h.confidence:.2f} ({h.source}): \"{h.words}\""
 
 
 # --- names ---------------------------------------------------------------------------------------
 
-_SAID_NAME = re.compile(r"\b(?:my name is|my name's|this is|it's|i'm|i am)\s+"
-                        r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
-_NOT_NAMES = {"The", "Your", "My", "This", "It", "Just", "Not", "Really", "So", "Very"}
-
-
-def _meta_name(t: Transcript) -> str | None:
-    name = t.meta.get("caller_name")
-    caller = t.meta.get("caller")
-    if not name and isinstance(caller, dict):
-        name = caller.get("name")
-    return name.strip() if isinstance(name, str) and name.strip() else None
-
 
 def caller_name(t: Transcript, persona_name: str | None = None) -> str | None:
-    """The caller's name: transcript metadata, else the persona, else said in the first turns."""
-    meta = _meta_name(t)
-    if meta:
-        return meta
-    if persona_name:
-        return persona_name
-    for turn in t.by("caller")[:3]:
-        m = _SAID_NAME.search(turn.text)
-        if m and m.group(1).split()[0] not in _NOT_NAMES:
-            return m.group(1)
-    for turn in t.by("caller"):  # "Dana Whitfield. Order 55210." in answer to "your name?"
-        m = re.match(r"^\s*([A-Z][a-z]+ [A-Z][a-z]+)\s*[.,]", turn.text)
-        if m and m.group(1).split()[0] not in _NOT_NAMES:
-            return m.group(1)
-    return None
+    """The caller's name: transcript metadata, else the persona, else as said in the call."""
+    found = name_from_meta(t, persona_name) or name_from_call(t)
+    return found.name if found else None
 
 
-def _name_finding(t: Transcript, name: str | None) -> Finding:
+def _name_finding(said: list[Said], name: str | None) -> Finding:
     if not name:
-        return Finding("used_name", "na", "The caller's name is not known.")
+        return Finding("used_name", "na", "The caller's name is not known (not in the metadata, "
+                                          "the persona, or said in the call).")
     parts = [p for p in re.findall(r"[A-Za-z']+", name) if len(p) >= 3]
-    rx = _rx(r"\b(" + "|".join(re.escape(p) for p in parts) + r")\b")
-    hits = _hits(t, rx, f"uses the caller's name ({name})")
+    rx = _rx(r"\b(" + "|".join(re.escape(p) for p in parts) + r")\b") if parts else None
+    hits = [Hit(s.turn, s.sentence, f"uses the caller's name ({name})") for s in said
+            if (rx is not None and rx.search(s.sentence)) or "used_name" in s.heard]
     if hits:
-        return Finding("used_name", "pass", f"Addressed the caller as in turn {hits[0].turn}.",
-                       hits[:2])
+        return Finding("used_name", "pass", f"Addressed the caller by name in turn {hits[0].turn}.",
+                       tuple(hits[:2]))
     return Finding("used_name", "fail", f"Never addressed the caller by name ({name}).")
 
 
-# --- phrase detectors ----------------------------------------------------------------------------
+# --- detector-decided criteria -------------------------------------------------------------------
 
 
-def _calm_down(t: Transcript) -> Finding:
-    hits = _hits(t, CALM_DOWN, "tells the caller to calm down", negatable=True)
+def _heard(said: list[Said], behaviour: str, note: str, threshold: float = DECIDE) -> list[Hit]:
+    return [Hit(s.turn, s.sentence, f"{note}: {_note(s.heard[behaviour])}") for s in said
+            if s.confidence((behaviour,)) >= threshold]
+
+
+def _calm_down(said: list[Said]) -> Finding:
+    hits = _heard(said, "calm_down", "tells the caller to calm down")
     if hits:
-        return Finding("no_calm_down", "fail", "Told the caller to calm down / relax.", hits[:2])
+        return Finding("no_calm_down", "fail", "Told the caller to calm down / relax.", tuple(hits[:2]))
     return Finding("no_calm_down", "pass", "Never told the caller to calm down.")
 
 
-def _hold_consented(t: Transcript, turn: Turn, sentence: str) -> bool:
+def _hold_consented(t: Transcript, turn: Turn) -> bool:
     nxt = next((x for x in t.turns[turn.index + 1:] if x.speaker == "caller"), None)
     return bool(HOLD_ASK.search(turn.text) and HOLD_REASON.search(turn.text)
                 and nxt is not None and AGREE.search(nxt.text))
 
 
-def _hold(t: Transcript) -> Finding:
-    hits = _hits(t, HOLD, "puts the caller on hold", negatable=True)
-    bad = [h for h in hits if not _hold_consented(t, t.turns[h.turn], h.quote)]
+def _hold(t: Transcript, said: list[Said]) -> Finding:
+    hits = _heard(said, "hold", "puts the caller on hold")
+    bad = [h for h in hits if not _hold_consented(t, t.turns[h.turn])]
     if bad:
         return Finding("avoided_hold", "fail",
                        "Put the caller on hold without a reason and their consent.", tuple(bad[:2]))
     if hits:
         return Finding("avoided_hold", "pass",
-                       "Asked before a hold, gave a reason, and the caller agreed.", hits[:1])
-    return Finding("avoided_hold", "pass", "Never put the caller on hold.")
+                       "Asked before a hold, gave a reason, and the caller agreed.", tuple(hits[:1]))
+    kept = [Hit(s.turn, s.sentence, "keeps the caller on the line instead of a hold") for s in said
+            if KEEP_ON_LINE.search(s.sentence)]
+    if kept:
+        return Finding("avoided_hold", "pass", "Kept the caller on the line instead of a hold.",
+                       tuple(kept[:1]))
+    return Finding("avoided_hold", "na", "No hold happened or was asked for: the situation never "
+                                         "arose.")
 
 
 def _talked_over(t: Transcript) -> tuple[Hit, ...]:
@@ -370,11 +391,16 @@ def _talked_over(t: Transcript) -> tuple[Hit, ...]:
     return tuple(hits)
 
 
-def _let_vent(t: Transcript) -> Finding:
-    hits = _talked_over(t) + _hits(t, CUT_IN, "cuts the caller short")
+def _let_vent(t: Transcript, said: list[Said], facts: CallFacts) -> Finding:
+    cut = [Hit(s.turn, s.sentence, "cuts the caller short") for s in said if CUT_IN.search(s.sentence)]
+    hits = _talked_over(t) + tuple(cut)
     if hits:
         return Finding("let_vent", "fail", "Talked over or cut off the caller.", hits[:2])
-    return Finding("let_vent", "pass", "Let the caller finish every turn.")
+    if facts.vented is None:
+        return Finding("let_vent", "na", "The caller never vented and was never cut off: no "
+                                         "occasion to let them vent.")
+    return Finding("let_vent", "pass", f"The caller vented (turn {facts.vented.turn}) and was let "
+                                       "finish every turn.")
 
 
 def _abuse(t: Transcript) -> Finding:
@@ -471,78 +497,59 @@ def audio_summary(t: Transcript) -> AudioSummary:
     )
 
 
-def _professional(t: Transcript) -> Finding:
+# --- the reader's criteria: settled, asked about, or decided by absence --------------------------
+
+
+def _eligible(criterion: str, s: Said) -> bool:
+    """Exact minimums a sentence must meet to count at all (the rubric's, not the reader's)."""
+    if criterion == "next_steps":
+        return bool(TIME.search(s.sentence))  # "a time frame is required"
+    return True
+
+
+def _can_settle(criterion: str, s: Said) -> bool:
+    """A sentence that may only be asked about, never settle: "sorry you feel that way" is an
+    apology in form, and the rubric says it is not one."""
+    return not (criterion == "apology" and NON_APOLOGY.search(s.sentence))
+
+
+def _read(criterion: str, said: list[Said], *, na: str | None = None) -> Finding:
+    """The finding for one reader-judged criterion. ``na``: the reason it is n.a. when no
+    sentence shows it (None: the occasion arose, so it fails)."""
+    sig = SIGNALS[criterion]
+    settle = [(s, s.confidence(sig.settle)) for s in said
+              if _eligible(criterion, s) and _can_settle(criterion, s)]
+    sure = [Hit(s.turn, s.sentence, _note(s.strongest(sig.settle))) for s, c in settle if c >= SURE]
+    if sure:
+        verdict: Verdict = "pass" if sig.kind == "presence" else "fail"
+        return Finding(criterion, verdict, f"Turn {sure[0].turn}: the trainee {sig.clear}.",
+                       tuple(sure[:2]), na_ok=na is not None)
+    asked = sorted(((s, s.confidence(sig.ask)) for s in said if _eligible(criterion, s)),
+                   key=lambda sc: -sc[1])
+    cands = tuple(Hit(s.turn, s.sentence, _note(s.strongest(sig.ask))) for s, c in asked if c >= ASK)
+    if cands:
+        return Finding(criterion, None, "Candidate trainee sentences found.",
+                       candidates=cands[:MAX_CANDIDATES], na_ok=na is not None)
+    if sig.kind == "absence":
+        return Finding(criterion, "pass", sig.none)
+    if na is not None:
+        return Finding(criterion, "na", na)
+    return Finding(criterion, "fail", sig.none, na_ok=False)
+
+
+def _professional(t: Transcript, said: list[Said]) -> Finding:
     loud = [Hit(x.index, x.text, f"voice raised {v:.0f} dB above usual")
             for x, v in _rel_db(t.by("trainee")) if v >= RAISED_DB]
-    rude = _hits(t, INSULT, "insulting words")
+    rude = [Hit(s.turn, s.sentence, "insulting words") for s in said if INSULT.search(s.sentence)]
     if loud or rude:
         why = "Raised their voice." if loud else "Insulted or mocked the caller."
         return Finding("stayed_professional", "fail", why, (*rude, *loud)[:2])
-    return _cued(t, "stayed_professional", "absence")
+    return _read("stayed_professional", said)
 
 
-# --- cue gate for the model's criteria -----------------------------------------------------------
-
-
-_MAY_BE_NA = {"apology", "paraphrase"}
-
-
-def _complained(t: Transcript) -> bool:
-    """The caller's opening (their first two turns) complains about something."""
-    return any(COMPLAINT.search(x.text) for x in t.by("caller")[:2])
-
-
-def _problem_stated(t: Transcript) -> bool:
+def _problem_stated(t: Transcript, facts: CallFacts) -> bool:
     """The caller said enough to state a problem (so paraphrasing it was possible)."""
-    return any(len(x.text.split()) >= 8 for x in t.by("caller"))
-
-
-def _strong(t: Transcript, criterion: str) -> Finding | None:
-    if criterion not in STRONG:
-        return None
-    pattern, verdict = STRONG[criterion]
-    hits = [Hit(turn.index, s, "clear-cut phrase") for turn, s in _trainee_sentences(t)
-            if (m := pattern.search(s)) and not _CANT.search(s[: m.start()])]
-    if not hits:
-        return None
-    why = f"Turn {hits[0].turn}: the trainee {_CLEAR[criterion]}."
-    return Finding(criterion, verdict, why, tuple(hits[:2]))
-
-
-def _cued(t: Transcript, criterion: str, kind: str) -> Finding:
-    strong = _strong(t, criterion)
-    if strong is not None:
-        return strong
-    cands = tuple(h for h in _hits(t, CUES[criterion], "cue words")
-                  if not (criterion == "honest_promises" and _NO_PROMISE.search(h.quote)))
-    if cands:
-        return Finding(criterion, None, "Candidate trainee sentences found.", candidates=cands[:6])
-    if criterion == "paraphrase" and _problem_stated(t):
-        return Finding(criterion, "fail", "The caller stated a problem; it was never restated.")
-    if criterion == "apology":
-        if _complained(t):
-            return Finding(criterion, "fail", "The caller complained, and no trainee sentence "
-                                              "apologises or owns the fault.")
-        return Finding(criterion, "na", "The caller raised no complaint: nothing to apologise for.")
-    if kind == "presence" and criterion in _MAY_BE_NA:
-        return Finding(criterion, None, "No candidate sentence: the model decides fail or n.a.")
-    return Finding(criterion, "fail" if kind == "presence" else "pass", _NONE[criterion])
-
-
-_DETECTORS: dict[str, Callable[[Transcript], Finding]] = {
-    "let_vent": _let_vent,
-    "no_calm_down": _calm_down,
-    "avoided_hold": _hold,
-    "abuse_boundary": _abuse,
-    "stayed_professional": _professional,
-    "empathy": lambda t: _cued(t, "empathy", "presence"),
-    "apology": lambda t: _cued(t, "apology", "presence"),
-    "paraphrase": lambda t: _cued(t, "paraphrase", "presence"),
-    "options": lambda t: _cued(t, "options", "presence"),
-    "next_steps": lambda t: _cued(t, "next_steps", "presence"),
-    "not_defensive": lambda t: _cued(t, "not_defensive", "absence"),
-    "honest_promises": lambda t: _cued(t, "honest_promises", "absence"),
-}
+    return facts.went_wrong is not None or any(len(x.text.split()) >= 8 for x in t.by("caller"))
 
 
 def _ended_early(t: Transcript, abuse: Finding) -> bool:
@@ -553,11 +560,33 @@ def _ended_early(t: Transcript, abuse: Finding) -> bool:
     return bool(last and ENDING.search(last[0].text) and len(t.by("trainee")) <= 3)
 
 
-def detect(t: Transcript, name: str | None = None) -> dict[str, Finding]:
+def detect(t: Transcript, name: str | None = None, *, reader: BehaviourReader | None = None,
+           senses: Senses | None = None) -> dict[str, Finding]:
     """Run every detector: one `Finding` per built-in criterion id."""
-    found = {cid: fn(t) for cid, fn in _DETECTORS.items()}
-    found["used_name"] = _name_finding(t, name if name is not None else caller_name(t))
-    if _ended_early(t, found["abuse_boundary"]):
-        for cid in ("options", "next_steps"):
-            found[cid] = Finding(cid, "na", "The call ended on abuse before any solution.")
-    return found
+    facts = call_facts(t, senses=senses)
+    if name is None and facts.name is not None:
+        name = facts.name.name
+    said = read_call(t, name, reader)
+    abuse = _abuse(t)
+    early = _ended_early(t, abuse)
+    wrong = None if facts.went_wrong else "Nothing went wrong for the caller: nothing to apologise for."
+    return {
+        "let_vent": _let_vent(t, said, facts),
+        "empathy": _read("empathy", said),
+        "apology": _read("apology", said, na=wrong),
+        "no_calm_down": _calm_down(said),
+        "not_defensive": _read("not_defensive", said),
+        "paraphrase": _read("paraphrase", said, na=None if _problem_stated(t, facts) else
+                            "The call ended before the caller stated a problem."),
+        "used_name": _name_finding(said, name),
+        "options": _early("options") if early else _read("options", said),
+        "honest_promises": _read("honest_promises", said),
+        "avoided_hold": _hold(t, said),
+        "next_steps": _early("next_steps") if early else _read("next_steps", said),
+        "abuse_boundary": abuse,
+        "stayed_professional": _professional(t, said),
+    }
+
+
+def _early(criterion: str) -> Finding:
+    return Finding(criterion, "na", "The call ended on abuse before any solution.")

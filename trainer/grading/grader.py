@@ -189,7 +189,7 @@ class ModelGrader:
         for attempt in range(self.attempts):
             raw = self._invoke(history, options, quotes, seed=r * 100 + attempt,
                                temperature=0.0 if r == 0 and attempt == 0 else 0.6)
-            run = _check(view, criterion, raw, r, attempt, history)
+            run = _check(view, criterion, raw, r, attempt, history, quotes)
             runs.append(run)
             if run.verdict is not None:
                 break
@@ -239,6 +239,8 @@ class ModelGrader:
 
 def _options(criterion: Criterion, finding: Finding | None) -> list[str]:
     opts = ["pass", "fail"] + (["na"] if criterion.can_be_na else [])
+    if finding is not None and not finding.na_ok and "na" in opts:
+        opts.remove("na")  # the call gave the occasion (something went wrong, a problem stated)
     if finding is not None and not finding.candidates and criterion.kind == "presence":
         opts.remove("pass")  # nothing to quote: it can only fail or not apply
     return opts
@@ -254,7 +256,7 @@ def _notes(finding: Finding | None, options: list[str]) -> str:
 
 
 def _check(view: TranscriptView, criterion: Criterion, raw: str, r: int, attempt: int,
-           messages: list[BaseMessage]) -> Run:
+           messages: list[BaseMessage], candidates: Sequence[str] = ()) -> Run:
     """Parse and verify one reply; a rejected reply is a run with ``problem`` set."""
     record = Run(run=r, attempt=attempt, raw=raw, messages=_dump(messages))
     try:
@@ -266,7 +268,7 @@ def _check(view: TranscriptView, criterion: Criterion, raw: str, r: int, attempt
             update={"problem": f"reply does not fit the schema ({where}: {err['msg']})"})
     quotes, problem = _verify(view, reply)
     if problem is None:
-        problem = _evidence_rule(criterion, reply.verdict, quotes)
+        problem = _evidence_rule(criterion, reply.verdict, quotes, candidates)
     if problem:
         return record.model_copy(update={"reason": reply.reason, "evidence": quotes,
                                          "problem": problem})
@@ -284,16 +286,28 @@ def _verify(view: TranscriptView, reply: _Reply) -> tuple[list[Quote], str | Non
     return quotes, None
 
 
-def _evidence_rule(criterion: Criterion, verdict: Verdict, quotes: list[Quote]) -> str | None:
-    """A pass on a presence criterion (or a fail on an absence one) must quote the trainee."""
+def _evidence_rule(criterion: Criterion, verdict: Verdict, quotes: list[Quote],
+                   candidates: Sequence[str] = ()) -> str | None:
+    """A pass on a presence criterion (or a fail on an absence one) must quote the trainee, in
+    one of the sentences where the reader heard the behaviour (an endpoint that ignores the
+    schema's enum can still quote another), and show what the rubric requires of it."""
     needs = "pass" if criterion.kind == "presence" else "fail"
     own = [q for q in quotes if q.speaker == "trainee"]
     if verdict == needs and not own:
         return f"a '{verdict}' for {criterion.id} must quote the trainee's own words"
+    heard = [normalise(c) for c in candidates]
+    if verdict == needs and heard and not any(_within(normalise(q.quote), heard) for q in own):
+        return (f'"{own[0].quote}" is not one of the sentences to judge for {criterion.id}; quote '
+                "one of them")
     shows = PASS_EVIDENCE.get(criterion.id)
     if verdict == "pass" and shows and not any(shows[0].search(q.quote) for q in own):
         return f'a pass needs evidence, but "{own[0].quote}" {shows[1]}'
     return None
+
+
+def _within(quote: str, sentences: list[str]) -> bool:
+    """The quote is (part of) one of the sentences, or one of them is part of the quote."""
+    return any(quote and (quote in s or s in quote) for s in sentences)
 
 
 def _reason(winner: Verdict | None, kept: list[Run], runs: list[Run],
