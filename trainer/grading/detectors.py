@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from trainer.grading.facts import CallFacts, call_facts, name_from_call, name_from_meta
@@ -58,6 +58,11 @@ SURE = 0.8  # the reader this confident settles a criterion
 ASK = 0.35  # from here up to SURE the model judges the sentence
 DECIDE = 0.5  # the detector-decided criteria (calm down, hold): the reader's own threshold
 MAX_CANDIDATES = 6
+# A trainee sentence this close (cosine, e5 embeddings) to something the caller said before, and
+# this long, may be restating the problem: the model is asked about it even when the reader is
+# unsure (context the reader does not use).
+RESTATES = 0.9
+RESTATE_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class Said:
     turn: int
     sentence: str
     heard: Mapping[str, Heard] = field(default_factory=dict)
+    restates: float = 0.0  # cosine to the closest thing the caller said before (0: not measured)
 
     def confidence(self, behaviours: Iterable[str]) -> float:
         return max((self.heard[b].confidence for b in behaviours if b in self.heard), default=0.0)
@@ -307,7 +313,25 @@ def read_call(t: Transcript, name: str | None = None,
                     best[h.behaviour] = h
             original, cursor = _original(text, shown, starts, ends, s, cursor)
             said.append(Said(turn.index, original, best))
-    return said
+    return _with_restating(t, said, getattr(reader, "embedder", None))
+
+
+def _with_restating(t: Transcript, said: list[Said], embedder: object) -> list[Said]:
+    """Each long enough sentence's closeness to what the caller said before it."""
+    embed = getattr(embedder, "embed", None)
+    long = [i for i, s in enumerate(said) if len(s.sentence.split()) >= RESTATE_WORDS]
+    if embed is None or not long:
+        return said
+    callers = [(x.index, c) for x in t.by("caller") for c in sentences(x.text)]
+    if not callers:
+        return said
+    sims = embed([said[i].sentence for i in long]) @ embed([c for _, c in callers]).T
+    out = list(said)
+    for row, i in zip(sims, long, strict=True):
+        before = [float(v) for v, (turn, _) in zip(row, callers, strict=True) if turn < said[i].turn]
+        if before:
+            out[i] = replace(said[i], restates=max(before))
+    return out
 
 
 def _note(h: Heard | None) -> str:
@@ -507,6 +531,22 @@ def _eligible(criterion: str, s: Said) -> bool:
     return True
 
 
+def _ask_confidence(criterion: str, s: Said, sig: Signal) -> float:
+    """How worth asking the model about a sentence is: the reader's confidence, and for a
+    paraphrase also how closely it restates what the caller said."""
+    c = s.confidence(sig.ask)
+    if criterion == "paraphrase" and s.restates >= RESTATES:
+        return max(c, ASK)
+    return c
+
+
+def _why_asked(s: Said, sig: Signal) -> str:
+    heard = s.strongest(sig.ask)
+    if heard is None or heard.confidence < ASK:
+        return f"restates what the caller said (cosine {s.restates:.2f})"
+    return _note(heard)
+
+
 def _can_settle(criterion: str, s: Said) -> bool:
     """A sentence that may only be asked about, never settle: "sorry you feel that way" is an
     apology in form, and the rubric says it is not one."""
@@ -524,9 +564,9 @@ def _read(criterion: str, said: list[Said], *, na: str | None = None) -> Finding
         verdict: Verdict = "pass" if sig.kind == "presence" else "fail"
         return Finding(criterion, verdict, f"Turn {sure[0].turn}: the trainee {sig.clear}.",
                        tuple(sure[:2]), na_ok=na is not None)
-    asked = sorted(((s, s.confidence(sig.ask)) for s in said if _eligible(criterion, s)),
+    asked = sorted(((s, _ask_confidence(criterion, s, sig)) for s in said if _eligible(criterion, s)),
                    key=lambda sc: -sc[1])
-    cands = tuple(Hit(s.turn, s.sentence, _note(s.strongest(sig.ask))) for s, c in asked if c >= ASK)
+    cands = tuple(Hit(s.turn, s.sentence, _why_asked(s, sig)) for s, c in asked if c >= ASK)
     if cands:
         return Finding(criterion, None, "Candidate trainee sentences found.",
                        candidates=cands[:MAX_CANDIDATES], na_ok=na is not None)
