@@ -12,8 +12,7 @@ import pytest
 from trainer.behaviour import BEHAVIOURS, Heard, Reading
 from trainer.config import project_root
 from trainer.grading.detectors import (
-    ASK,
-    SURE,
+    SIGNALS,
     audio_summary,
     caller_name,
     detect,
@@ -73,7 +72,12 @@ def scripted(t: Transcript, script: dict[str, dict[str, float]] | None = None,
     return detect(t, reader=ScriptedReader(script), senses=FixedSenses(**senses))  # type: ignore[arg-type]
 
 
-MIDDLE = (ASK + SURE) / 2
+def middle(criterion: str) -> float:
+    """A confidence between asking the model and settling."""
+    return (SIGNALS[criterion].asked + SIGNALS[criterion].sure) / 2
+
+
+MIDDLE = middle("empathy")
 
 
 # --- the reader's confidence: settle, ask the model, or decide by absence -----------------------
@@ -94,7 +98,8 @@ def test_presence_criterion_by_confidence(confidence: float, verdict: str | None
         assert found["empathy"].evidence[0].quote == line
 
 
-@pytest.mark.parametrize(("confidence", "verdict"), [(0.95, "fail"), (MIDDLE, None), (0.1, "pass")])
+@pytest.mark.parametrize(("confidence", "verdict"), [(0.95, "fail"), (middle("not_defensive"), None),
+                                                     (0.1, "pass")])
 def test_absence_criterion_by_confidence(confidence: float, verdict: str | None) -> None:
     line = "Honestly the courier is the one who dropped the ball there."
     found = scripted(call("C: It's late.", f"T: {line}"), {line: {"defensive": confidence}})
@@ -127,18 +132,19 @@ def test_apology_is_na_only_when_nothing_went_wrong() -> None:
     missed = scripted(t, went_wrong=True)["apology"]
     assert missed.verdict == "fail" and not missed.na_ok
     unsure = "Ah, that one's on me."
-    found = scripted(call("C: Hi.", f"T: {unsure}"), {unsure: {"apology": MIDDLE}}, went_wrong=False)
+    found = scripted(call("C: Hi.", f"T: {unsure}"), {unsure: {"apology": middle("apology")}},
+                     went_wrong=False)
     assert found["apology"].verdict is None and found["apology"].na_ok  # the model may say n.a.
 
 
-def test_the_reader_sees_one_stand_in_name_and_no_fillers_but_quotes_stay_verbatim() -> None:
-    reader = ScriptedReader({"Right, Sam, I'll chase it.": {"next_steps": 0.4}})
+def test_the_reader_sees_no_name_and_no_fillers_but_quotes_stay_verbatim() -> None:
+    reader = ScriptedReader({"Right, I'll chase it.": {"next_steps": 0.4}})
     found = detect(call("C: Hi, this is Ruth Adeyemi, my boiler's packed in.",
                         "T: Um, right, Ruth, I'll chase it."),
                    reader=reader, senses=FixedSenses())  # type: ignore[arg-type]
-    assert reader.asked == [("Right, Sam, I'll chase it.", "Sam",
+    assert reader.asked == [("Right, I'll chase it.", None,
                              "Hi, this is Ruth Adeyemi, my boiler's packed in.")]
-    assert found["used_name"].evidence[0].quote == "right, Ruth, I'll chase it."
+    assert found["used_name"].evidence[0].quote == "Um, right, Ruth, I'll chase it."
 
 
 def test_injection_is_never_read() -> None:

@@ -95,6 +95,7 @@ class Said:
     sentence: str
     heard: Mapping[str, Heard] = field(default_factory=dict)
     restates: float = 0.0  # cosine to the closest thing the caller said before (0: not measured)
+    shown: str = ""  # the sentence as the reader saw it (no fillers, no name)
 
     def confidence(self, behaviours: Iterable[str]) -> float:
         return max((self.heard[b].confidence for b in behaviours if b in self.heard), default=0.0)
@@ -118,35 +119,43 @@ class AudioSummary:
 
 @dataclass(frozen=True)
 class Signal:
-    """Which reader behaviours settle a criterion, and which make a sentence worth asking about."""
+    """Which reader behaviours settle a criterion, which make a sentence worth asking the model
+    about, and from which confidence. The reader's own decision threshold is 0.5 (its biases
+    are tuned so); a criterion settles there where the reader is precise, higher where a wrong
+    settlement would cost more than the model's judgement."""
 
     settle: tuple[str, ...]
     ask: tuple[str, ...]
     kind: Literal["presence", "absence"]
     clear: str  # "the trainee <clear>"
     none: str  # the reason when no sentence shows it
+    sure: float = SURE
+    asked: float = ASK
 
 
 SIGNALS: dict[str, Signal] = {
     "empathy": Signal(("empathy",), ("empathy",), "presence", "acknowledges the caller's feelings",
-                      "No trainee sentence acknowledges a feeling (frustration, worry, upset)."),
+                      "No trainee sentence acknowledges a feeling (frustration, worry, upset).",
+                      asked=0.5),
     "apology": Signal(("apology",), ("apology",), "presence", "apologises or owns the fault",
-                      "No trainee sentence apologises or owns the fault."),
+                      "No trainee sentence apologises or owns the fault.", sure=0.5, asked=0.25),
     "paraphrase": Signal(("paraphrase",), ("paraphrase",), "presence",
-                         "restates the problem to check it", "No trainee sentence restates the problem."),
+                         "restates the problem to check it", "No trainee sentence restates the problem.",
+                         asked=0.5),
     "options": Signal(("options",), ("options",), "presence", "offers a choice of solutions",
-                      "No trainee sentence offers a choice of solutions."),
+                      "No trainee sentence offers a choice of solutions.", sure=0.5),
     "next_steps": Signal(("next_steps",), ("next_steps",), "presence",
-                         "gives a next step with a time", "No trainee sentence gives a next step with a time."),
+                         "gives a next step with a time", "No trainee sentence gives a next step with a time.",
+                         sure=0.5),
     "not_defensive": Signal(("defensive",), ("defensive", "dismissive"), "absence",
                             "gets defensive (blames, argues or hides behind policy)",
-                            "No blaming, arguing or hiding behind policy heard."),
+                            "No blaming, arguing or hiding behind policy heard.", asked=0.5),
     "honest_promises": Signal(("empty_promise",), ("empty_promise",), "absence",
                               "promises what nobody can guarantee",
-                              "No guarantees or unrealistic promises heard."),
-    "stayed_professional": Signal(("rude",), ("rude", "dismissive"), "absence",
+                              "No guarantees or unrealistic promises heard.", asked=0.5),
+    "stayed_professional": Signal((), ("rude", "dismissive"), "absence",
                                   "is rude, sarcastic or condescending",
-                                  "No sarcasm, rudeness or raised voice found."),
+                                  "No sarcasm, rudeness or raised voice found.", asked=0.8),
 }
 
 
@@ -204,6 +213,7 @@ TIME = _rx(
     + _CLOCK + r"|\d{1,2}(st|nd|rd|th)\b|(january|february|march|april|may|june|july|august|"
     r"september|october|november|december) \d{1,2}|in the next " + _UNIT + r"|the next hour|"
     + _NUM + r"\s+" + _UNIT + r" from now)")
+SAYS_SORRY = _rx(r"\b(sorry|apologi[sz]e|apologies)\b")
 NON_APOLOGY = _rx(r"\bsorry,? (that )?(you|if)\b|\bsorry,? but\b")
 
 # What a quote must show for a pass to stand (the rubric's own minimum): a pass whose evidence
@@ -238,36 +248,44 @@ def _caller_before(t: Transcript, turn: Turn) -> str | None:
     return next((x.text for x in reversed(t.turns[: turn.index]) if x.speaker == "caller"), None)
 
 
-# What the reader is shown: the same line with speech fillers dropped and the caller's name
-# replaced by one stand-in, so renaming the caller or an "um" never changes what is heard.
+# What the reader is shown: the same line with speech fillers and the caller's name (with its
+# title and comma: "Chloe, I'm sorry" → "I'm sorry") left out, so renaming the caller or an
+# "um" never changes what is heard; the name is judged by used_name on the words as said.
 FILLER = _rx(r"(?:\b(?:u+m+|u+h+|e+r+m*|h+m+)\b[,.]?|\byou know,)\s+")
-STAND_IN = "Sam"
+TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s+)?"
 Edit = tuple[int, int, str]  # replace text[start:end] with this
 
 
-def _edits(text: str, name_parts: list[str]) -> list[Edit]:
+def _sentence_start(text: str, at: int) -> bool:
+    return at == 0 or bool(re.search(r"[.!?]\s*$", text[:at]))
+
+
+def _name_edits(text: str, name_parts: list[str]) -> list[Edit]:
+    if not name_parts:
+        return []
+    one = "|".join(re.escape(p) for p in name_parts)
     edits: list[Edit] = []
-    for m in FILLER.finditer(text):
-        edits.append((m.start(), m.end(), ""))
-        starts = m.start() == 0 or re.search(r"[.!?]\s*$", text[: m.start()])
-        if starts and m.end() < len(text) and text[m.end()].islower():
-            edits.append((m.end(), m.end() + 1, text[m.end()].upper()))
-    for part in name_parts:
-        edits += [(m.start(), m.end(), STAND_IN) for m in re.finditer(rf"\b{re.escape(part)}\b", text)]
-    kept: list[Edit] = []
-    for e in sorted(edits):
-        if not kept or e[0] >= kept[-1][1]:
-            kept.append(e)
-    return kept
+    for m in re.finditer(rf"\b{TITLE}(?:{one})(?:\s+(?:{one}))?\b", text, re.IGNORECASE):
+        a, b = m.start(), m.end()
+        if text[b:b + 2] == ", " and _sentence_start(text, a):
+            edits.append((a, b + 2, ""))
+        elif text[max(0, a - 2):a] == ", ":
+            edits.append((a - 2, b, ""))
+        else:
+            edits.append((a - 1 if text[a - 1:a] == " " else a, b, ""))
+    return edits
 
 
-def _shown(text: str, name_parts: list[str]) -> tuple[str, list[int], list[int]]:
-    """The line the reader reads, and for each of its characters the span it came from."""
+def _apply(text: str, edits: list[Edit]) -> tuple[str, list[int], list[int]]:
+    """``text`` with the (non-overlapping) edits made, and for each character of the result the
+    span of ``text`` it came from."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for a, b, new in [*_edits(text, name_parts), (len(text), len(text), "")]:
+    for a, b, new in [*sorted(edits), (len(text), len(text), "")]:
+        if a < pos:
+            continue
         for i in range(pos, a):
             out.append(text[i])
             starts.append(i)
@@ -276,8 +294,22 @@ def _shown(text: str, name_parts: list[str]) -> tuple[str, list[int], list[int]]
             out.append(ch)
             starts.append(a)
             ends.append(b)
-        pos = max(pos, b)
+        pos = b
     return "".join(out), starts, ends
+
+
+def _shown(text: str, name_parts: list[str]) -> tuple[str, list[int], list[int]]:
+    """The line the reader reads (fillers, then the name, left out; a sentence that now starts
+    in lower case capitalised), and for each of its characters the span of ``text`` it came
+    from."""
+    one, s1, e1 = _apply(text, [(m.start(), m.end(), "") for m in FILLER.finditer(text)])
+    two, s2, e2 = _apply(one, _name_edits(one, name_parts))
+    starts = [s1[i] if i < len(s1) else len(text) for i in s2]
+    ends = [e1[j - 1] if 0 < j <= len(e1) else len(text) for j in e2]
+    cut = [i for i in range(len(two)) if two[i].islower() and _sentence_start(two, i)
+           and (i == 0 or starts[i] != ends[i - 1])]
+    three, s3, e3 = _apply(two, [(i, i + 1, two[i].upper()) for i in cut])
+    return three, [starts[i] for i in s3], [ends[j - 1] for j in e3]
 
 
 def _original(text: str, shown: str, starts: list[int], ends: list[int], piece: str,
@@ -303,8 +335,7 @@ def read_call(t: Transcript, name: str | None = None,
         if not text.strip():
             continue
         shown, starts, ends = _shown(text, parts)
-        reading = reader.read(shown, caller_name=STAND_IN if parts else None,
-                              caller_line=_caller_before(t, turn))
+        reading = reader.read(shown, caller_line=_caller_before(t, turn))
         cursor = 0
         for s in reading.sentences:
             best: dict[str, Heard] = {}
@@ -312,20 +343,20 @@ def read_call(t: Transcript, name: str | None = None,
                 if h.sentence == s and (h.behaviour not in best or h.confidence > best[h.behaviour].confidence):
                     best[h.behaviour] = h
             original, cursor = _original(text, shown, starts, ends, s, cursor)
-            said.append(Said(turn.index, original, best))
+            said.append(Said(turn.index, original, best, shown=s))
     return _with_restating(t, said, getattr(reader, "embedder", None))
 
 
 def _with_restating(t: Transcript, said: list[Said], embedder: object) -> list[Said]:
     """Each long enough sentence's closeness to what the caller said before it."""
     embed = getattr(embedder, "embed", None)
-    long = [i for i, s in enumerate(said) if len(s.sentence.split()) >= RESTATE_WORDS]
+    long = [i for i, s in enumerate(said) if len((s.shown or s.sentence).split()) >= RESTATE_WORDS]
     if embed is None or not long:
         return said
     callers = [(x.index, c) for x in t.by("caller") for c in sentences(x.text)]
     if not callers:
         return said
-    sims = embed([said[i].sentence for i in long]) @ embed([c for _, c in callers]).T
+    sims = embed([said[i].shown or said[i].sentence for i in long]) @ embed([c for _, c in callers]).T
     out = list(said)
     for row, i in zip(sims, long, strict=True):
         before = [float(v) for v, (turn, _) in zip(row, callers, strict=True) if turn < said[i].turn]
@@ -349,14 +380,14 @@ def caller_name(t: Transcript, persona_name: str | None = None) -> str | None:
     return found.name if found else None
 
 
-def _name_finding(said: list[Said], name: str | None) -> Finding:
+def _name_finding(t: Transcript, name: str | None) -> Finding:
     if not name:
         return Finding("used_name", "na", "The caller's name is not known (not in the metadata, "
                                           "the persona, or said in the call).")
     parts = [p for p in re.findall(r"[A-Za-z']+", name) if len(p) >= 3]
     rx = _rx(r"\b(" + "|".join(re.escape(p) for p in parts) + r")\b") if parts else None
-    hits = [Hit(s.turn, s.sentence, f"uses the caller's name ({name})") for s in said
-            if (rx is not None and rx.search(s.sentence)) or "used_name" in s.heard]
+    hits = [Hit(turn.index, s, f"uses the caller's name ({name})") for turn in t.by("trainee")
+            for s in sentences(redact_injection(turn.text)[0]) if rx is not None and rx.search(s)]
     if hits:
         return Finding("used_name", "pass", f"Addressed the caller by name in turn {hits[0].turn}.",
                        tuple(hits[:2]))
@@ -386,7 +417,8 @@ def _hold_consented(t: Transcript, turn: Turn) -> bool:
 
 def _hold(t: Transcript, said: list[Said]) -> Finding:
     hits = _heard(said, "hold", "puts the caller on hold")
-    bad = [h for h in hits if not _hold_consented(t, t.turns[h.turn])]
+    consented = {h.turn for h in hits if _hold_consented(t, t.turns[h.turn])}
+    bad = [h for h in hits if h.turn not in consented and not _returning(t, h.turn, consented)]
     if bad:
         return Finding("avoided_hold", "fail",
                        "Put the caller on hold without a reason and their consent.", tuple(bad[:2]))
@@ -400,6 +432,12 @@ def _hold(t: Transcript, said: list[Said]) -> Finding:
                        tuple(kept[:1]))
     return Finding("avoided_hold", "na", "No hold happened or was asked for: the situation never "
                                          "arose.")
+
+
+def _returning(t: Transcript, turn: int, consented: set[int]) -> bool:
+    """The trainee's first turn after a hold the caller agreed to ("thanks for holding")."""
+    before = [x.index for x in t.by("trainee") if x.index < turn]
+    return bool(before) and before[-1] in consented
 
 
 def _talked_over(t: Transcript) -> tuple[Hit, ...]:
@@ -536,13 +574,17 @@ def _ask_confidence(criterion: str, s: Said, sig: Signal) -> float:
     paraphrase also how closely it restates what the caller said."""
     c = s.confidence(sig.ask)
     if criterion == "paraphrase" and s.restates >= RESTATES:
-        return max(c, ASK)
+        return max(c, sig.asked)
+    if criterion == "apology" and SAYS_SORRY.search(s.sentence):
+        return max(c, sig.asked)  # "sorry" is always worth a look; the model judges if sincere
     return c
 
 
-def _why_asked(s: Said, sig: Signal) -> str:
+def _why_asked(criterion: str, s: Said, sig: Signal) -> str:
     heard = s.strongest(sig.ask)
-    if heard is None or heard.confidence < ASK:
+    if heard is None or heard.confidence < sig.asked:
+        if criterion == "apology":
+            return "says sorry"
         return f"restates what the caller said (cosine {s.restates:.2f})"
     return _note(heard)
 
@@ -559,14 +601,14 @@ def _read(criterion: str, said: list[Said], *, na: str | None = None) -> Finding
     sig = SIGNALS[criterion]
     settle = [(s, s.confidence(sig.settle)) for s in said
               if _eligible(criterion, s) and _can_settle(criterion, s)]
-    sure = [Hit(s.turn, s.sentence, _note(s.strongest(sig.settle))) for s, c in settle if c >= SURE]
+    sure = [Hit(s.turn, s.sentence, _note(s.strongest(sig.settle))) for s, c in settle if c >= sig.sure]
     if sure:
         verdict: Verdict = "pass" if sig.kind == "presence" else "fail"
         return Finding(criterion, verdict, f"Turn {sure[0].turn}: the trainee {sig.clear}.",
                        tuple(sure[:2]), na_ok=na is not None)
     asked = sorted(((s, _ask_confidence(criterion, s, sig)) for s in said if _eligible(criterion, s)),
                    key=lambda sc: -sc[1])
-    cands = tuple(Hit(s.turn, s.sentence, _why_asked(s, sig)) for s, c in asked if c >= ASK)
+    cands = tuple(Hit(s.turn, s.sentence, _why_asked(criterion, s, sig)) for s, c in asked if c >= sig.asked)
     if cands:
         return Finding(criterion, None, "Candidate trainee sentences found.",
                        candidates=cands[:MAX_CANDIDATES], na_ok=na is not None)
@@ -618,7 +660,7 @@ def detect(t: Transcript, name: str | None = None, *, reader: BehaviourReader | 
         "not_defensive": _read("not_defensive", said),
         "paraphrase": _read("paraphrase", said, na=None if _problem_stated(t, facts) else
                             "The call ended before the caller stated a problem."),
-        "used_name": _name_finding(said, name),
+        "used_name": _name_finding(t, name),
         "options": _early("options") if early else _read("options", said),
         "honest_promises": _read("honest_promises", said),
         "avoided_hold": _hold(t, said),
