@@ -27,6 +27,7 @@ from trainer.grading.rubric import CONTRACT_IDS  # noqa: E402
 from trainer.transcript import load_transcript  # noqa: E402
 
 UNSCORED = "unscored"
+OLD_NEVER_NA = ("let_vent", "avoided_hold")  # "never n.a." before rubric 2025.3
 SETS = {"gold": ROOT / "eval" / "transcripts", "heldout": ROOT / "eval" / "heldout" / "calls"}
 
 
@@ -40,6 +41,9 @@ def main() -> None:
     ap.add_argument("--detectors-only", action="store_true")
     ap.add_argument("--model-only", action="store_true",
                     help="ablation: the model judges every non-detector criterion")
+    ap.add_argument("--old-na", action="store_true",
+                    help="compare under the labels' convention before rubric 2025.3: a grader n.a. "
+                         "on let_vent or avoided_hold (no venting, no hold) counts as pass")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     out = args.out or ROOT / "bench" / "out" / ("kappa.json" if args.which == "gold"
@@ -67,6 +71,8 @@ def main() -> None:
                 continue
             g = grade.criteria[cid]
             verdict = g.verdict or UNSCORED
+            if args.old_na and cid in OLD_NEVER_NA and verdict == "na":
+                verdict = "pass"
             labels[cid].append(want[cid])
             got[cid].append(verdict)
             by_model[cid] += g.decided_by == "llm"
@@ -92,7 +98,7 @@ def main() -> None:
     mean = sum(k for k, _ in scored) / len(scored) if scored else float("nan")
     low = min(scored) if scored else (float("nan"), "-")
     mode = ("detectors only" if args.detectors_only else "model judges every hybrid criterion"
-            if args.model_only else "detectors + model")
+            if args.model_only else "detectors + model") + ("; old n.a. convention" if args.old_na else "")
     print(f"\nmean kappa {mean:.3f}, lowest {low[0]:.3f} ({low[1]}); {mode}; grading time per "
           f"call: mean {sum(seconds) / len(seconds):.1f}s, max {max(seconds):.1f}s; model "
           f"{grading.model_id}, repeats {grading.repeats}")
