@@ -2,14 +2,18 @@
 after they really finished?
 
 Trainee turns are generated with espeak-ng (SSML breaks insert mid-sentence pauses of
-0.3–1.2 s: "I can offer you… a refund, or… a replacement") plus turns that really end, with
+0.3–1.2 s: "I can offer you… a refund, or… a replacement"; two-sentence turns pause between
+their sentences) plus one-sentence turns that really end, with
 room noise (-60 dBFS) and silence after. Each turn is run through
 
 - the old pause rule: SpeechRecognition's energy endpointing, 0.6 s of quiet
   (``TRAINER_TURN_DETECTION=pause``, as calibrated by the microphone listener);
 - Silero VAD + a 0.6 s VAD pause (the new detector without its turn model);
-- the new detector: Silero VAD, 0.2 s silence, then Smart-Turn v3.2, 3 s fallback
-  (``TRAINER_TURN_DETECTION=smart``, the default).
+- Silero VAD, 0.2 s silence, then Smart-Turn v3.2, 3 s fallback (pipecat's rule);
+- the new detector (``TRAINER_TURN_DETECTION=smart``, the default): at 0.2 s of silence
+  Smart-Turn is asked and the words so far are transcribed (Whisper tiny.en, in parallel);
+  both saying "finished" end the turn at 0.5 s of silence, finished words alone at 1.3 s,
+  anything else at 3 s.
 
 Printed per rule: the share of turns cut off early (the turn ended in a mid-turn pause), and
 for the turns not cut off the wait from the last word to the decision (audio time plus the
@@ -46,7 +50,7 @@ from trainer.voice.turn import (
 )
 from trainer.voice.wav import SPEECH_RATE, read_speech
 
-# "|N|" is a pause of N ms inside the turn. Turns with a pause never end at the pause.
+# "|N|" is a pause of N ms inside the turn. These turns never end at a pause.
 PAUSED = [
     "I can offer you |800| a refund, or |1000| a replacement.",
     "Let me just check |600| the tracking number for you.",
@@ -64,6 +68,13 @@ PAUSED = [
     "Can you tell me |700| when you first noticed the problem?",
     "The best thing would be to |1200| send the parcel by courier.",
     "Well, |600| the system says it was delivered, |900| but I believe you.",
+    # two sentences in one turn: espeak's own gap between them (0.3–0.45 s)
+    "Hello, thanks for calling. Can I have your order number please?",
+    "I am so sorry. That sounds really frustrating after three calls.",
+    "I have found your order. It was sent to the wrong address.",
+    "Thank you for waiting. I have booked the engineer for Thursday.",
+    "That is our mistake. I will refund the delivery charge today.",
+    "I understand. Let me see what I can do for you.",
 ]
 FINISHED = [
     "I'm so sorry to hear that.",
@@ -258,8 +269,8 @@ def main() -> None:
                                    for p, t in zip(o.probabilities, o.texts or
                                                    [None] * len(o.probabilities), strict=True))
                 print(f"    {name[:30]:<32}{'CUT' if o.cut else f'{o.wait:.2f} s':>7}  {asked}")
-    print(f"\n{len(clips)} espeak-ng trainee turns: {len(PAUSED)} with mid-turn pauses of "
-          f"0.3–1.2 s, {len(FINISHED)} that end at once")
+    print(f"\n{len(clips)} espeak-ng trainee turns: {len(PAUSED)} with mid-turn pauses "
+          f"(0.3–1.2 s, or between two sentences), {len(FINISHED)} that end at once")
     print(f"{'':<40}{'paused turns':>13}{'others':>8}{'wait after the last word, s':>22}")
     print(f"{'rule':<40}{'cut off early':>13}{'cut':>8}{'mean':>8}{'p50':>7}{'p95':>7}")
     for name, outcomes in rules:

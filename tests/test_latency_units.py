@@ -16,9 +16,9 @@ from trainer.caller import Caller, split_first_clause
 from trainer.director import Director
 from trainer.personas import PersonaError, find_persona, load_persona
 from trainer.session import Call, _held, reply_delay, run_call
-from trainer.store import SessionWriter
+from trainer.store import SessionWriter, load_session
 from trainer.transcript import Mood
-from trainer.voice.base import Heard
+from trainer.voice.base import EndOfInput, Heard
 from trainer.voice.text import ScriptListener, TextSpeaker
 
 PERSONAS = [Path(__file__).resolve().parent.parent / "personas"]
@@ -148,3 +148,35 @@ def test_timing_is_validated_strictly(tmp_path: Path) -> None:
         load_persona(_persona_file(tmp_path, reply_delay=5))
     with pytest.raises(PersonaError, match=r"timing\.wait: unknown key"):
         load_persona(_persona_file(tmp_path, wait=1))
+
+
+class ForeseeingListener:
+    """Hands each line to ``on_words`` (as the microphone does at a finished-sounding pause)
+    before returning it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.on_words: Any = None
+
+    def listen(self, save_as: Path | None) -> Heard:
+        if not self.lines:
+            raise EndOfInput
+        text = self.lines.pop(0)
+        if self.on_words is not None:
+            self.on_words(text)
+        return Heard(text)
+
+
+def test_the_reply_prompt_is_read_before_the_turn_is_confirmed(tmp_path: Path) -> None:
+    lines = ["Calm down, Dana.", "I'm so sorry. I will send a new table by Friday."]
+    model = PrefillChat(replies=["Calm down?!", "Friday. Fine."])
+    result = run_call(_call(tmp_path, model, ForeseeingListener(list(lines)),
+                            TextSpeaker(write=lambda _s: None)))
+    plain = run_call(_call(tmp_path, ScriptedChat(replies=["Calm down?!", "Friday. Fine."]),
+                           ScriptListener(list(lines)), TextSpeaker(write=lambda _s: None)))
+    turns = load_session(result.session_dir).turns
+    assert [t.mood for t in turns] == [t.mood for t in load_session(plain.session_dir).turns]
+    for n, trainee in ((2, lines[0]), (4, lines[1])):
+        foreseen = [p for p in model.prefills if trainee in p and turns[n].direction in p]
+        assert foreseen, f"turn {n}: the reply's prompt was not read ahead"
+    assert model.prompts[1][-1].content in model.prefills  # the very prompt the reply used

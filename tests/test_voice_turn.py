@@ -54,7 +54,7 @@ def run(detector: TurnDetector, audio: np.ndarray):  # type: ignore[no-untyped-d
     return None
 
 
-def test_a_finished_turn_ends_after_the_short_silence() -> None:
+def test_a_finished_turn_ends_half_a_second_after_the_last_word() -> None:
     model = ScriptedTurnModel([0.9])
     detector = TurnDetector(energy_vad, model, TurnParams())
     end = run(detector, np.concatenate([quiet(0.5), tone(1.0), quiet(2.0)]))
@@ -62,8 +62,9 @@ def test_a_finished_turn_ends_after_the_short_silence() -> None:
     assert end.speech_start is not None and end.speech_end is not None
     assert end.speech_start * WINDOW_S == pytest.approx(0.5, abs=0.07)
     assert end.speech_end * WINDOW_S == pytest.approx(1.5, abs=0.07)
-    assert (end.decided_at - end.speech_end) * WINDOW_S == pytest.approx(0.2, abs=0.04)
-    assert model.asked and end.probabilities == (0.9,)
+    assert (end.decided_at - end.speech_end) * WINDOW_S == pytest.approx(0.5, abs=0.04)
+    assert model.asked[0] == pytest.approx(0.3 + 1.0 + 0.2, abs=0.1)  # asked at 0.2 s
+    assert end.probabilities == (0.9,)
 
 
 def test_a_mid_sentence_pause_does_not_end_the_turn() -> None:
@@ -115,7 +116,7 @@ def test_model_and_words_agreeing_end_the_turn_at_once() -> None:
                             transcript=lambda _d: "That's all, thanks.")
     end = run(detector, np.concatenate([tone(0.6), quiet(2.0)]))
     assert end is not None and end.reason == "finished"
-    assert (end.decided_at - end.speech_end) * WINDOW_S == pytest.approx(0.2, abs=0.04)
+    assert (end.decided_at - end.speech_end) * WINDOW_S == pytest.approx(0.5, abs=0.04)
 
 
 def test_without_a_turn_model_a_plain_pause_ends_the_turn() -> None:
@@ -216,9 +217,9 @@ def test_listener_holds_the_turn_through_a_pause_and_reuses_the_early_text(tmp_p
     listener.close()
     assert heard.started == pytest.approx(at, abs=0.1)
     assert heard.ended == pytest.approx(at + 2.2, abs=0.1)
-    assert ended - (at + 2.2) == pytest.approx(0.2, abs=0.12)  # the decision came 0.2 s after
+    assert ended - (at + 2.2) == pytest.approx(0.5, abs=0.12)  # the decision came 0.5 s after
     assert heard.measures["end_of_turn"] == "finished" and heard.measures["stt_reused"] is True
-    assert heard.measures["end_wait_s"] == pytest.approx(0.2, abs=0.04)
+    assert heard.measures["end_wait_s"] == pytest.approx(0.5, abs=0.04)
     assert (tmp_path / "t.wav").exists()
 
 

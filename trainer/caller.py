@@ -113,12 +113,14 @@ class Caller:
         prefix = f"{self.persona.first_name}:" + (f" {opener}" if opener else "")
         return {"assistant_prefix": prefix} if self._local else {}
 
-    def warm(self, history: Sequence[Turn]) -> None:
+    def warm(self, history: Sequence[Turn], direction: str = "") -> None:
         """Start reading the call so far into the model's cache while the trainee talks,
-        so the reply only has to read the trainee's words and the new direction."""
+        so the reply only has to read the trainee's words and the new direction. Given the
+        trainee's words and a ``direction`` foreseen for them, the whole prompt is read, and
+        the reply, if they say no more, only has to be written."""
         if not self._local:
             return
-        messages = self.messages(history, "")
+        messages = self.messages(history, direction)
         self._warming = threading.Thread(
             target=self.model.prefill, args=(messages,),  # type: ignore[attr-defined]
             kwargs=self._options(), daemon=True)

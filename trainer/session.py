@@ -7,6 +7,7 @@ ends the call cleanly with everything said so far saved.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -143,8 +144,33 @@ def _held(sentences: Iterable[str], until: float, clock: Callable[[], float],
         yield sentence
 
 
+def _twin(director: Director) -> Director:
+    """A copy of the director whose steps leave the real one's mood and memory untouched."""
+    twin = copy.copy(director)
+    for name, value in vars(director).items():
+        if name not in ("model", "persona"):
+            setattr(twin, name, copy.deepcopy(value))
+    return twin
+
+
+def _foresee(loop: _Loop, caller_turn: Turn, index: int) -> Callable[[str], None]:
+    """What a listener calls when the trainee's words so far read as finished: the caller
+    reads the whole prompt for them — the direction from a copy of the director — so if the
+    trainee says no more, the reply only has to be written."""
+    call = loop.call
+
+    def foresee(text: str) -> None:
+        step = _twin(call.director).step(caller_turn.text, text,
+                                         talked_over=caller_turn.interrupted)
+        call.caller.warm([*loop.history, Turn(index, "trainee", text, 0.0, 0.0)], step.direction)
+
+    return foresee
+
+
 def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
     call, index = loop.call, len(loop.history)
+    if hasattr(call.listener, "on_words") and call.director.model is None:
+        call.listener.on_words = _foresee(loop, caller_turn, index)  # a deterministic director
     before = loop.now()
     heard = call.listener.listen(call.writer.audio_path(index, "trainee"))
     start = round(heard.started - loop.t0, 3) if heard.started else before

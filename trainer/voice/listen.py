@@ -20,7 +20,15 @@ from trainer.voice.measures import measure_turn, speech_span
 from trainer.voice.playback import EventBargeIn
 from trainer.voice.stt import Transcriber
 from trainer.voice.text import END_COMMANDS
-from trainer.voice.turn import WINDOW, WINDOW_S, EndOfTurn, TurnDetector, TurnParams, TurnScorer
+from trainer.voice.turn import (
+    WINDOW,
+    WINDOW_S,
+    EndOfTurn,
+    TurnDetector,
+    TurnParams,
+    TurnScorer,
+    words_finished,
+)
 from trainer.voice.wav import SPEECH_RATE, WavError, check_wav
 
 __all__ = [
@@ -220,6 +228,9 @@ class MicrophoneListener:
         self.transcriber = transcriber
         self.turn = turn
         self.early = EarlyTranscriber(transcriber) if turn is not None else None
+        # Called with the words so far when, at a pause, they read as a finished turn: the
+        # call loop can start on the reply before the turn is confirmed.
+        self.on_words: Callable[[str], None] | None = None
         self.push_to_talk = push_to_talk
         self.echo = echo
         self.calibrate_seconds = calibrate_seconds
@@ -319,7 +330,7 @@ class MicrophoneListener:
             self.turn.vad, self.turn.turn_model,
             replace(self.turn.params, silence_timeout=self.silence_timeout),
             on_pause=lambda d: early.pause(d.audio(), _speech_end_sample(d)),
-            transcript=lambda _d: early.text_so_far())
+            transcript=lambda _d: self._words_so_far())
         pending = np.zeros(0, np.float32)
         while True:
             chunk = source.stream.read(source.CHUNK)
@@ -336,6 +347,14 @@ class MicrophoneListener:
                     samples, first = detector.turn_audio()
                     start = read_at - pending.size / SPEECH_RATE - (detector.fed - first) * WINDOW_S
                     return _Endpointed(_pcm(samples), start, end, _speech_end_sample(detector))
+
+    def _words_so_far(self) -> str | None:
+        """The pause's transcription (waited for), passed on when it reads as finished."""
+        assert self.early is not None
+        text = self.early.text_so_far()
+        if text and self.on_words is not None and words_finished(text):
+            self.on_words(text)
+        return text
 
     def _silence(self) -> Heard:
         if self.echo:

@@ -5,7 +5,8 @@ window. After a short silence (``stop_s``, 0.2 s) a turn model (Smart-Turn v3.2,
 the ``pipecat-ai`` wheel ships) reads the last seconds of the turn's audio and says whether the
 trainee finished; if not, the turn goes on until they speak again or the silence reaches
 ``max_pause_s`` (3 s). A mid-sentence pause ("I can offer you… a refund") does not end the turn;
-a finished sentence ends it a fraction of a second after the last word.
+a finished turn ends half a second after the last word — not sooner, or the gap between two
+sentences of one turn would end it.
 
 Without the turn model the detector ends a turn after ``pause_s`` of VAD silence.
 `TurnDetector` is pure logic over windows (fakes drive it in tests); `SileroVad` and
@@ -158,7 +159,8 @@ class TurnParams:
     vad_on: float = 0.5  # VAD probability that counts as speech
     vad_off: float = 0.35  # ... and below which speech has stopped (hysteresis)
     start_s: float = 0.096  # speech this long starts a turn (a click does not)
-    stop_s: float = 0.2  # silence before the turn model is asked
+    stop_s: float = 0.2  # silence before the turn model is asked and the words transcribed
+    finish_s: float = 0.5  # the earliest end: a sentence gap is shorter (espeak: 0.3–0.45 s)
     threshold: float = 0.5  # turn-model probability that counts as finished
     confirm_s: float = 1.3  # silence that ends a turn whose words read as finished
     max_pause_s: float = 3.0  # silence that ends a turn whatever the model says
@@ -224,10 +226,11 @@ class TurnDetector:
     """Feed 32 ms windows in order with `feed`; it returns an `EndOfTurn` once the turn is over.
 
     At a pause of ``stop_s`` the turn model is asked, and, given ``transcript``, what was said
-    so far is read too: both agreeing the trainee finished ends the turn at once; finished
-    words alone end it after ``confirm_s`` of silence; otherwise it ends after
-    ``max_pause_s``. ``on_pause`` is called (with the detector) first — the moment to start
-    transcribing what was said so far, which ``transcript`` then returns."""
+    so far is read too: both agreeing the trainee finished ends the turn once the silence
+    reaches ``finish_s`` (the models run meanwhile); finished words alone end it after
+    ``confirm_s``; otherwise it ends after ``max_pause_s``. ``on_pause`` is called (with the
+    detector) first — the moment to start transcribing what was said so far, which
+    ``transcript`` then returns."""
 
     vad: Vad
     turn_model: TurnScorer | None
@@ -301,7 +304,7 @@ class TurnDetector:
             self.asked_at = self.speech_end
             self.wait_s = self._ask()
         if self.asked_at == self.speech_end and silence >= self.wait_s - 1e-9:
-            return self._end("finished" if self.wait_s <= self.params.stop_s else "confirmed",
+            return self._end("finished" if self.wait_s <= self.params.finish_s else "confirmed",
                              index)
         return None
 
@@ -318,7 +321,7 @@ class TurnDetector:
         if finished is False:
             return self.params.max_pause_s
         if p_done >= self.params.threshold:
-            return self.params.stop_s
+            return max(self.params.stop_s, self.params.finish_s)
         return self.params.confirm_s if finished else self.params.max_pause_s
 
     def _end(self, reason: str, index: int) -> EndOfTurn:
