@@ -170,11 +170,12 @@ class ForeseeingListener:
 def test_the_reply_prompt_is_read_before_the_turn_is_confirmed(tmp_path: Path) -> None:
     lines = ["Calm down, Dana.", "I'm so sorry. I will send a new table by Friday."]
     model = PrefillChat(replies=["Calm down?!", "Friday. Fine."])
-    result = run_call(_call(tmp_path, model, ForeseeingListener(list(lines)),
+    result = run_call(_call(tmp_path / "a", model, ForeseeingListener(list(lines)),
                             TextSpeaker(write=lambda _s: None)))
-    plain = run_call(_call(tmp_path, ScriptedChat(replies=["Calm down?!", "Friday. Fine."]),
+    plain = run_call(_call(tmp_path / "b", ScriptedChat(replies=["Calm down?!", "Friday. Fine."]),
                            ScriptListener(list(lines)), TextSpeaker(write=lambda _s: None)))
     turns = load_session(result.session_dir).turns
+    assert result.ended_by == "turn_limit", (result.ended_by, result.error)
     assert [t.mood for t in turns] == [t.mood for t in load_session(plain.session_dir).turns]
     for n, trainee in ((2, lines[0]), (4, lines[1])):
         foreseen = [p for p in model.prefills if trainee in p and turns[n].direction in p]

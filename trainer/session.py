@@ -8,6 +8,8 @@ ends the call cleanly with everything said so far saved.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -144,11 +146,15 @@ def _held(sentences: Iterable[str], until: float, clock: Callable[[], float],
         yield sentence
 
 
+_STATE_TYPES = (random.Random, str, int, float, bool, set, list, dict, tuple, type(None))
+
+
 def _twin(director: Director) -> Director:
-    """A copy of the director whose steps leave the real one's mood and memory untouched."""
+    """A copy of the director whose steps leave the real one's mood and memory untouched; its
+    models and readers (shared, stateless for a step) are the real one's."""
     twin = copy.copy(director)
     for name, value in vars(director).items():
-        if name not in ("model", "persona"):
+        if dataclasses.is_dataclass(value) or isinstance(value, _STATE_TYPES):
             setattr(twin, name, copy.deepcopy(value))
     return twin
 
