@@ -268,4 +268,5 @@ def test_pushing_from_another_thread_while_listening(tmp_path: Path) -> None:
     pusher.join()
     listener.close()
     assert heard.measures["end_of_turn"] == "finished"
-    assert heard.measures["speech_seconds"] == pytest.approx(1.0, abs=0.15)
+    # the 20 ms sleeps overshoot when the cores are busy (1.16 s seen at load 15)
+    assert heard.measures["speech_seconds"] == pytest.approx(1.0, abs=0.3)
