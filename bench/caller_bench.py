@@ -11,9 +11,11 @@ is what a trainee waits for after they stop speaking.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
+from machine import tokens_per_second
 from stats import pct
 
 from trainer.caller import Caller
@@ -72,6 +74,7 @@ def main() -> None:
     ap.add_argument("--persona", default="irate-dana")
     ap.add_argument("--calls", type=int, default=2)
     args = ap.parse_args()
+    speed = tokens_per_second(load_settings().settings)
     print("warm-up call (not counted)")
     one_call(args.persona, seed=100)
     totals: dict[str, list[float]] = {"first": [], "line": [], "director": [], "prefill": []}
@@ -79,8 +82,10 @@ def main() -> None:
         print(f"call {n + 1}")
         for k, v in one_call(args.persona, seed=n).items():
             totals[k] += v
+    after = tokens_per_second(load_settings().settings)
     print(f"\n{len(totals['first'])} caller turns, embedded model, "
-          f"{load_settings().settings.threads} threads")
+          f"{load_settings().settings.threads} threads; generation {speed:.1f} tok/s before, "
+          f"{after:.1f} after; load average {os.getloadavg()[0]:.2f}")
     print(f"{'stage':<28}{'p50 s':>8}{'p95 s':>8}{'mean s':>8}")
     for key, label in [("director", "director"),
                        ("first", "caller first sentence"), ("line", "caller full line"),

@@ -170,10 +170,10 @@ def test_cached_only_reports_what_is_done_and_grades_nothing(tmp_path: Path) -> 
     assert report["results"]["local"]["summary"]["grades"] == len(result.records)
 
 
-@pytest.mark.xfail(reason="open after the grader moved onto the behaviour reader (issue 10): see the session note", strict=False)
 def test_failing_items_are_errors_and_the_rest_is_measured(tmp_path: Path) -> None:
     def broken(ask: Ask) -> str:
-        if "Nina" in ask.prompt:  # e39 (and its edits) always fails
+        if "She kept asking where it was" in ask.prompt:  # e03 (and its edits) always fails: the model judges some
+            # of its criteria (the reader is unsure of them), so the grader does ask
             raise RuntimeError("endpoint down\nsecond line")
         return steady(ask)
 
@@ -181,13 +181,13 @@ def test_failing_items_are_errors_and_the_rest_is_measured(tmp_path: Path) -> No
     report = build_report(result)
     g = report["results"]["local"]
     errors = {(e["item"], e["error"]) for e in g["errors"]}
-    assert ("e39-subscription-borderline", "RuntimeError: endpoint down") in errors
+    assert ("e03-delivery-borderline", "RuntimeError: endpoint down") in errors
     assert g["summary"]["items"] == 3 and g["summary"]["errors"] == len(g["errors"]) > 0
     assert g["summary"]["alpha"] is not None or g["summary"]["ac1"] is not None
-    failed_edit = [e for e in g["edits"] if e["source"] == "e39-subscription-borderline"]
+    failed_edit = [e for e in g["edits"] if e["source"] == "e03-delivery-borderline"]
     assert failed_edit and all(e["passed"] is None for e in failed_edit)
     cached = [json.loads(p.read_text())["item"] for p in (tmp_path / "home/eval-cache").glob("*")]
-    assert cached and not any(i.startswith("e39") for i in cached)  # errors are never cached
+    assert cached and not any(i.startswith("e03") for i in cached)  # errors are never cached
 
 
 def test_validity_counts_schema_failures_and_quote_misses(tmp_path: Path) -> None:

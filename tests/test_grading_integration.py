@@ -19,7 +19,7 @@ from trainer.transcript import Transcript, load_transcript
 
 pytestmark = pytest.mark.integration
 EVAL = project_root() / "eval" / "transcripts"
-SUBSET = ("e28-supervisor-borderline", "e39-subscription-borderline")
+SUBSET = ("e28-supervisor-borderline", "e23-broadband-hold-consent-vague")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,6 @@ def test_every_accepted_quote_is_in_the_transcript(graded: dict[str, Any]) -> No
                 assert view.find(q.turn, q.quote) is not None, (g.id, q)
 
 
-@pytest.mark.xfail(reason="open after the grader moved onto the behaviour reader (issue 10): see the session note", strict=False)
 def test_the_model_judged_part_of_the_subset(graded: dict[str, Any]) -> None:
     judged = [g for _, grade in graded.values() for g in grade.criteria.values()
               if g.decided_by == "llm"]

@@ -39,12 +39,14 @@ NEXT_STEPS_LINE = "I'll call you back Thursday by 3pm with the tracking number."
 SMALL_TALK = "By the way, it's been raining all week here."
 NEW_NAMES = (("Morgan", "Ellery"), ("Priya", "Castellano"), ("Tomasz", "Novak"))
 
-# Broader than the grader's own cue words on purpose: "the only apology" must really be the only one.
+# Broader than the grader's own cue words on purpose: "the only apology" must really be the only one,
+# and owning the fault without "sorry" ("overdrawn because of our double charge") is an apology to
+# the rubric, so an edit that removes the apology removes that too.
 APOLOGY = re.compile(
     r"\b(sorry|apolog\w*|regret\w*|(our|my) (mistake|fault|error|bad)|on us|our side|"
     r"(we|i) (got|messed) (it|that|this) (wrong|up)|(we|i) made (a|an) (mistake|error)|"
     r"that('s| was| is) (all )?our\b|shouldn'?t have happened|should never have happened|"
-    r"let you down)\b", re.IGNORECASE)
+    r"let you down|because of (us|our)|(caused|done) by (us|our))\b", re.IGNORECASE)
 HOLD_WORDS = re.compile(r"\bhold\b", re.IGNORECASE)
 AGREEING = re.compile(r"^\W*(yes|yeah|yep|ok|okay|fine|sure|go ahead|alright|all right)\b",
                       re.IGNORECASE)
