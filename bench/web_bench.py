@@ -4,11 +4,14 @@ figure in the same run; and how many simultaneous calls one machine holds.
 N browser-less clients sign in, open the call socket and stream a microphone in real time
 (20 ms frames of 16 kHz PCM: room silence, and espeak-ng-rendered trainee turns when the page
 says "listening"). Per trainee turn, voice-to-voice is the time from the last frame of the
-trainee's speech leaving the page to the first frame of the caller's reply arriving (it
-includes the endpointing silence, ``pause_threshold``, reported beside it). The terminal's
+trainee's speech leaving the page to the first frame of the caller's reply arriving, the
+end-of-turn decision included (reported beside it: until the page is told "thinking"). The terminal's
 figure is bench/voice_call_bench.py's scripted call through the same listener path, run here.
 
-    python bench/web_bench.py [--calls 1 2] [--turns 3] [--model local] [--threads 1]
+    python bench/web_bench.py [--calls 1 2 3] [--turns 3] [--server] [--threads 1]
+
+``--server`` measures the same calls with the caller served by a real ``llama_cpp.server`` on
+127.0.0.1 (started and stopped here), as a team would run it beside the app.
 """
 
 from __future__ import annotations
@@ -101,8 +104,10 @@ async def one_call(host: str, cookie: str, persona: str, turns: list[list[bytes]
     pending: list[bytes] = []
     said = 0
     speech_end: float | None = None
+    heard_at: float | None = None  # the page is told "thinking": the server ended the turn
     v2v: list[float] = []
-    out: dict[str, Any] = {"v2v": v2v, "busy": None, "ended": None}
+    turn_end: list[float] = []
+    out: dict[str, Any] = {"v2v": v2v, "end_of_turn": turn_end, "busy": None, "ended": None}
     async with websockets.connect(
             f"ws://{host}/ws/call?persona={persona}", max_size=None, ping_interval=None,
             additional_headers={"Cookie": f"trainer_session={cookie}",
@@ -128,11 +133,14 @@ async def one_call(host: str, cookie: str, persona: str, turns: list[list[bytes]
         try:
             async for msg in ws:
                 if isinstance(msg, bytes):
-                    if speech_end is not None:
+                    if speech_end is not None and heard_at is not None:
                         v2v.append(time.monotonic() - speech_end)
-                        speech_end = None
+                        turn_end.append(heard_at - speech_end)
+                    speech_end = heard_at = None
                     continue
                 m = json.loads(msg)
+                if m["type"] == "state" and m["state"] == "thinking" and speech_end is not None:
+                    heard_at = time.monotonic()
                 if m["type"] == "busy":
                     out["busy"] = m["message"]
                     break
@@ -158,8 +166,9 @@ async def many(host: str, cookies: list[str], persona: str, turns: list[list[byt
 
 
 def web_round(n: int, persona: str, turns: list[list[bytes]], model: str
-              ) -> tuple[list[float], list[str]]:
-    """N simultaneous web calls; their voice-to-voice samples and any refusals."""
+              ) -> tuple[list[tuple[float, float]], list[str]]:
+    """N simultaneous web calls: per trainee turn (voice-to-voice, end of turn), page-seen;
+    and any refusals."""
     from trainer.db import open_store
 
     settings = load_settings(model=model, web_max_calls=n).settings
@@ -176,7 +185,7 @@ def web_round(n: int, persona: str, turns: list[list[bytes]], model: str
     finally:
         srv.should_exit = True
         thread.join(timeout=120)
-    samples = [v for r in results for v in r["v2v"]]
+    samples = [(v, e) for r in results for v, e in zip(r["v2v"], r["end_of_turn"], strict=True)]
     return samples, [r["busy"] for r in results if r["busy"]]
 
 
@@ -193,48 +202,94 @@ def cli_round(persona: str, calls: int, turns: int) -> list[float]:
                 for r in cli_call(persona, Path(tmp), seed=n)]
 
 
+def loopback_server(model_path: Path, threads: int) -> tuple[str, subprocess.Popen[bytes]]:
+    """A real ``llama_cpp.server`` on 127.0.0.1 serving the embedded model (stopped by the
+    caller); its model spec for trainer."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias",
+         "local-gguf", "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
+         "--n_threads", str(threads)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                return f"openai:local-gguf@{url}", proc
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit("llama_cpp.server did not start on 127.0.0.1")
+
+
+def report_round(label: str, samples: list[tuple[float, float]], refused: list[str],
+                 cli50: float) -> None:
+    if not samples:
+        print(f"{label:<40}{0:>6}   (no turns: {refused})", flush=True)
+        return
+    total = [v for v, _ in samples]
+    reply = [v - e for v, e in samples]
+    ends = [e for _, e in samples]
+    print(f"{label:<40}{len(total):>6}{statistics.median(total):8.2f}{pct(total, 0.95):8.2f}"
+          f"{statistics.median(ends):8.2f}{statistics.median(reply):8.2f}{pct(reply, 0.95):8.2f}"
+          f"{statistics.median(reply) / cli50:8.2f}  refused {len(refused)}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, nargs="+", default=[1, 2],
                     help="numbers of simultaneous web calls to measure")
     ap.add_argument("--turns", type=int, default=3)
     ap.add_argument("--persona", default="irate-dana")
-    ap.add_argument("--model", default="local", help="caller model spec for the web calls")
+    ap.add_argument("--server", action="store_true",
+                    help="also serve the embedded model from a loopback llama_cpp.server")
     ap.add_argument("--cli-calls", type=int, default=1)
     ap.add_argument("--threads", type=int, default=None,
                     help="llama.cpp threads (1 helps when other jobs share the cores)")
     args = ap.parse_args()
-    if args.threads:
-        import os
+    import os
 
+    if args.threads:
         os.environ["TRAINER_THREADS"] = str(args.threads)
     with tempfile.TemporaryDirectory() as home:
-        import os
-
+        models = load_settings().settings.home / "models"
         os.environ["TRAINER_HOME"] = home
-        settings = load_settings(model=args.model).settings
-        pause = settings.pause_threshold
-        tps = tokens_per_second(load_settings().settings)
+        (Path(home) / "models").symlink_to(models, target_is_directory=True)
+        settings = load_settings().settings
+        tps = tokens_per_second(settings)
         turns = render_turns(Path(home), args.turns)
-        print(f"llama.cpp generation on this machine: {tps:.1f} tokens/s (embedded model)")
-        print(f"web caller model: {args.model}; endpointing silence (pause_threshold) "
-              f"{pause:.2f} s")
-        print(f"{'path':<44}{'turns':>6}{'p50 s':>8}{'p95 s':>8}{'p50 ratio':>11}", flush=True)
+        print(f"llama.cpp generation on this machine: {tps:.1f} tokens/s (embedded model); "
+              f"load average {os.getloadavg()[0]:.2f}; end of turn: {settings.turn_detection}")
+        print(f"{'path':<40}{'turns':>6}{'v2v p50':>8}{'p95':>8}{'eot p50':>8}{'reply50':>8}"
+              f"{'p95':>8}{'ratio':>8}", flush=True)
         cli = cli_round(args.persona, args.cli_calls, args.turns)
         cli50 = statistics.median(cli)
-        print(f"{'terminal, voice-to-voice excl. endpointing':<44}{len(cli):>6}{cli50:8.2f}"
-              f"{pct(cli, 0.95):8.2f}{1.0:11.2f}", flush=True)
-        for n in args.calls:
-            samples, refused = web_round(n, args.persona, turns, args.model)
-            if not samples:
-                print(f"{f'web, {n} simultaneous call(s)':<44}{0:>6}   (no turns: {refused})")
-                continue
-            net = [v - pause for v in samples]
-            label = f"web, {n} call(s), page-seen, excl. endpointing"
-            print(f"{label:<44}{len(net):>6}{statistics.median(net):8.2f}{pct(net, 0.95):8.2f}"
-                  f"{statistics.median(net) / cli50:11.2f}  refused {len(refused)}", flush=True)
-    print("(page-seen: last speech frame sent -> first caller audio frame received, minus "
-          "the endpointing silence; terminal: end of speech -> first caller audio ready)")
+        print(f"{'terminal (reply after end of turn)':<40}{len(cli):>6}{'':>8}{'':>8}{'':>8}"
+              f"{cli50:8.2f}{pct(cli, 0.95):8.2f}{1.0:8.2f}", flush=True)
+        specs = [("embedded", "local")]
+        server = None
+        if args.server:
+            from trainer.models import ensure_embedded_model
+
+            spec, server = loopback_server(ensure_embedded_model(models), settings.threads)
+            specs.append(("llama_cpp.server", spec))
+        try:
+            for name, spec in specs:
+                for n in args.calls:
+                    samples, refused = web_round(n, args.persona, turns, spec)
+                    report_round(f"web, {name}, {n} simultaneous", samples, refused, cli50)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
+    print("(page-seen, per trainee turn: v2v = last speech frame sent -> first caller audio "
+          "frame received, end of turn (eot) included; eot = until the page is told 'thinking';"
+          " reply = v2v - eot; ratio = web reply p50 / terminal reply p50 — the terminal's: "
+          "bench/voice_call_bench.py's scripted call, end of speech -> first caller audio ready)")
 
 
 if __name__ == "__main__":
