@@ -328,3 +328,20 @@ def test_baseline_regressions_fail_the_run(tmp_path: Path, cli: Callable[..., An
     bad = cli(ScriptedGrader(steady), str(tmp_path / "loose.yaml"), "--baseline",
               str(tmp_path / "missing.json"))
     assert bad.exit_code == 2 and "missing.json" in bad.output
+
+
+def test_an_edit_is_not_failed_by_a_criterion_whose_runs_split(tmp_path: Path) -> None:
+    # two runs; on the un-edited calls the model disagrees with itself (run 1 flips), on the
+    # calls with a hold inserted it does not: the source's split is inconsistency (the flip
+    # gate counts it), not a change the edit made, and the edit's target still decides
+    def split_unless_held(ask: Ask) -> str:
+        verdict = steady(ask)
+        if "put you on hold" not in ask.prompt and ask.run == 1:
+            return next(o for o in ask.options if o != verdict)
+        return verdict
+
+    text = SUITE.replace("repeats: 3", "repeats: 2")
+    report = build_report(run(tmp_path, ScriptedGrader(split_unless_held), text))
+    held = next(e for e in report["results"]["local"]["edits"] if e["kind"] == "insert_hold")
+    assert held["split"] and set(held["split"]) < set(held["changed"]), held
+    assert held["changed"]["avoided_hold"][1] == "fail" and held["passed"] is True, held

@@ -90,7 +90,9 @@ def _edit_rows(edits: list[dict[str, Any]]) -> list[list[str]]:
     rows = []
     for e in edits:
         want = f"{e['target']} → {e['expect']}" if e["target"] else "no change"
-        changed = ", ".join(f"{c}: {a}→{b}" for c, (a, b) in e["changed"].items()) or "—"
+        split = set(e.get("split") or ())
+        changed = ", ".join(f"{c}: {a}→{b}" + (" (runs split: not counted)" if c in split else "")
+                            for c, (a, b) in e["changed"].items()) or "—"
         rows.append([e["id"], want, changed, mark[e["passed"]]])
     return rows
 

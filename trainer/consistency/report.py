@@ -209,12 +209,22 @@ def _edit(item: Item, cells: Cells) -> dict[str, Any]:
     before = {c: majority(v) for c, v in cells.runs[e.source].items()}
     after = {c: majority(v) for c, v in cells.runs[item.id].items()}
     changed = {c: [before[c], after[c]] for c in after if c in before and before[c] != after[c]}
-    if e.target is None:
-        passed = not changed
-    else:
-        others = {c: v for c, v in changed.items() if c != e.target}
-        passed = after.get(e.target) == e.expect and not others
-    return {**base, "passed": passed, "changed": changed, "error": None}
+    # A criterion whose runs split evenly (on the source or the edit) has no verdict for the
+    # edit to keep or change: it is inconsistency, which the flip-rate and α gates count, not
+    # an edit failure. The target must still come out as expected.
+    split = sorted(c for c in changed if c != e.target and _split(cells, e.source, item.id, c))
+    others = {c: v for c, v in changed.items() if c != e.target and c not in split}
+    passed = (not others if e.target is None
+              else after.get(e.target) == e.expect and not others)
+    return {**base, "passed": passed, "changed": changed, "split": split, "error": None}
+
+
+def _split(cells: Cells, source: str, edit: str, criterion: str) -> bool:
+    """The criterion's runs tie on the source or on the edit (a model that disagrees with
+    itself), as opposed to no verdict at all."""
+    return any(majority(runs) == UNSCORED and any(v is not None for v in runs)
+               for runs in (cells.runs[source].get(criterion, []),
+                            cells.runs[edit].get(criterion, [])))
 
 
 def _run_view(r: RunRecord, cid: str) -> dict[str, Any]:
