@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from trainer.behaviour import (
@@ -20,7 +21,7 @@ from trainer.behaviour import (
     is_goodbye,
     split_sentences,
 )
-from trainer.behaviour.classifier import META, WEIGHTS
+from trainer.behaviour.classifier import META, WEIGHTS, Classifier
 from trainer.behaviour.rules import rule_hits
 from trainer.behaviour.train import DATA, data_hash, load_examples
 
@@ -120,10 +121,45 @@ def test_negated_or_reported_is_not_a_rule_hit(sentence: str) -> None:
 
 
 @pytest.mark.parametrize("sentence", ["I'm sorry you feel that way.", "Sorry, but that's policy.",
-                                      "Sorry, what was the postcode?", "I'm not sorry at all."])
+                                      "Sorry, what was the postcode?", "I'm not sorry at all.",
+                                      "Well, I'm sorry you see it that way.",
+                                      "Sorry you're upset, but there's nothing to discuss.",
+                                      "thats the policy sorry nothing i can do",
+                                      "Sorry to cut in, can I just check one thing?",
+                                      "it's not really our fault, it's the weather"])
 def test_non_apologies_veto_the_apology(sentence: str) -> None:
     hits, vetoed = rule_hits(sentence)
     assert "apology" not in {h.behaviour for h in hits} and "apology" in vetoed
+
+
+class _OneVector:
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 1), np.float32)
+
+
+def _stub(probabilities: dict[str, float]) -> Classifier:
+    """A classifier that hears every sentence with these probabilities."""
+    names = tuple(probabilities)
+    logit = np.log(np.array([probabilities[n] for n in names]) / (1 - np.array([probabilities[n] for n in names])))
+    return Classifier(names, np.zeros((len(names), 1), np.float32), logit.astype(np.float32), {},
+                      np.zeros((len(names), 0), np.float32))
+
+
+def test_a_sarcastic_sorry_is_not_an_apology() -> None:
+    """The word "sorry" is there, the apology is not: where the classifier hears rudeness (or a
+    brush-off) and no apology, the apology rule stands down."""
+    line = "Oh, I'm terribly sorry that reading the instructions is so hard for you."
+    assert rule_hits(line)[0]
+    sarcastic = BehaviourReader(_OneVector(), _stub({"apology": 0.1, "rude": 0.9, "dismissive": 0.1}))
+    assert sarcastic.read(line).behaviours() == {"rude"}
+    sincere = BehaviourReader(_OneVector(), _stub({"apology": 0.1, "rude": 0.1, "dismissive": 0.1}))
+    assert sincere.read(line).behaviours() == {"apology"}
+
+
+def test_owning_the_fault_is_not_defensive() -> None:
+    hits, vetoed = rule_hits("That one's on us, we got it wrong.")
+    assert "defensive" in vetoed and [h.behaviour for h in hits] == ["apology"]
+    assert "defensive" not in rule_hits("That's not on us, the courier lost it.")[1]
 
 
 def test_a_guarantee_with_a_time_is_not_a_plan_by_rule() -> None:

@@ -61,6 +61,9 @@ class BehaviourReader:
                 found[h.behaviour] = _heard(h.behaviour, h.confidence, h.words, sentence, "rule")
         if probs is not None:
             assert self.classifier is not None
+            p_of = dict(zip(self.classifier.names, (float(p) for p in probs), strict=True))
+            if "apology" in found and _sarcastic(p_of):
+                del found["apology"]  # "oh, I'm so sorry the world doesn't revolve around you"
             for name, p in zip(self.classifier.names, probs, strict=True):
                 conf = min(float(p), VETOED_CAP) if name in vetoed else float(p)
                 if name in found:  # a rule heard it: the rule's words, the surer confidence
@@ -73,6 +76,12 @@ class BehaviourReader:
         if said:
             found["used_name"] = _heard("used_name", 0.99, said, sentence, "rule")
         return list(found.values())
+
+
+def _sarcastic(p: dict[str, float]) -> bool:
+    """"Sorry" said in a sentence the classifier hears as rude or dismissive and not as an
+    apology: the word is there, the apology is not (the classifier alone decides)."""
+    return p.get("apology", 1.0) < 0.5 and max(p.get("rude", 0.0), p.get("dismissive", 0.0)) >= 0.5
 
 
 def _heard(behaviour: str, confidence: float, words: str, sentence: str, source: str) -> Heard:

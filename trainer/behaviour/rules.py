@@ -70,14 +70,20 @@ BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology":
                    "next_steps": 0.85}
 # "Sorry" that is not an apology: "sorry you feel that way", "sorry, but that's policy", "sorry,
 # what was the postcode?", "I'm not sorry", "nothing to apologise for".
-NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re)? (?:feel|think|misunderstood|didn'?t)",
+NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|think|misunderstood|didn'?t|see it|"
+                  r"upset|unhappy|annoyed|disappointed|not happy)",
                   r"\bsorry,? if\b", r"\bsorry,? but\b", r"\bnot sorry\b",
                   r"\bnothing to apologi[sz]e\b", r"\bno need to apologi[sz]e\b",
                   r"\bsorry,? (?:what|who|where|when|how|which|can|could|would|did|do|is|was|are|"
                   r"say|i didn'?t (?:catch|hear|get))\b(?!.*\b(?:about|for)\b)",
-                  r"\bsorry to (?:interrupt|bother)\b", r"\b(?:not|wasn'?t|isn'?t|never) (?:our|my) "
+                  r"\bsorry to (?:interrupt|bother|cut in|cut you off|jump in)\b",
+                  r"\b(?:not|wasn'?t|isn'?t|never)(?: really| exactly| entirely| actually)? (?:our|my) "
                   r"(?:mistake|fault|error)\b", r"\b(?:idiot|stupid|dumb) (?:mistake|error)\b",
-                  r"\b(?:my|our) fault (?:now|then)\b")
+                  r"\b(?:my|our) fault (?:now|then)\b",
+                  # "sorry, nothing I can do": regret as a wall, not an apology for the problem
+                  r"\bsorry,? (?:but )?(?:there'?s )?(?:nothing|not much|not a lot) (?:i|we) can do\b",
+                  r"\b(?:nothing|not much) (?:i|we) can do(?: about (?:it|that))?,? sorry\b",
+                  r"\bpolicy,? sorry\b")
 UNNEGATED = {"apology"}  # "we didn't tell you, sorry" is an apology; NOT_APOLOGY has "not sorry"
 # Words that, negated ("I won't put you on hold", "I'd never tell you to relax"), veto the
 # classifier for that behaviour in that sentence, even where no exact rule matched.
@@ -87,6 +93,14 @@ MENTION: dict[str, re.Pattern[str]] = {
     "transfer": _rx(r"\btransfer", r"\bput you through\b", r"\bpass(?:ing)? you\b",
                     r"\bbounced?\b"),
 }
+
+# Owning the fault is the opposite of defensive: "that one's on us", "we got it wrong". The fault
+# words pull the classifier towards blame; in such a sentence it must not hear defensiveness.
+OWNED = _rx(r"\b(?:that'?s|that is|it'?s|it is|this is|this one'?s|that one'?s|was) (?:all )?on (?:us|me)\b",
+            r"(?<!not )(?<!n't )\b(?:(?:was|is|'s) )?(?:our|my|entirely our|totally our|completely our) "
+            r"(?:fault|mistake|error)\b",
+            r"\bwe (?:got it|got that|messed (?:it |that )?up|dropped the ball|should have|"
+            r"should've)\b", r"\bi should have\b")
 
 _NEGATION = re.compile(
     r"\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|no need to|rather than|instead of|without|"
@@ -137,6 +151,8 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
             hits.append(RuleHit(name, m.group(0).strip(" ,.!?"), BASE_CONFIDENCE[name]))
         elif saw_negated:
             vetoed.add(name)
+    if OWNED.search(sentence) and not NOT_APOLOGY.search(sentence):
+        vetoed.add("defensive")
     for name, pattern in MENTION.items():
         if name not in {h.behaviour for h in hits} and any(
                 negated(sentence, m.start()) for m in pattern.finditer(sentence)):

@@ -27,7 +27,7 @@ __all__ = ["DATA", "Example", "load_examples", "main", "train"]
 
 DATA = Path(__file__).resolve().parents[2] / "eval" / "behaviour" / "train.jsonl"
 LEARNED = tuple(b for b in BEHAVIOURS if b != "used_name")  # the name is a rule
-C_GRID = (0.05, 0.1, 0.2, 0.5, 1.0)  # inverse L2 strength, per standardised feature
+C_GRID = (0.02, 0.05, 0.1, 0.2)  # inverse L2 strength, per standardised feature
 THRESHOLDS = np.round(np.arange(0.15, 0.951, 0.05), 2)
 BETA = 0.7  # F-beta below 1 leans to precision: a wrongly heard trigger angers the caller
 
@@ -125,7 +125,13 @@ def _labels(examples: list[Example]) -> np.ndarray:
 
 
 def _folds(n: int, k: int = 5) -> list[np.ndarray]:
-    return [np.arange(i, n, k) for i in range(k)]  # interleaved: every fold sees every file
+    """Contiguous blocks of the file: rows written together (one author, one sitting, one
+    template) stay in one fold, so each threshold is tuned on wording its fold never saw. The
+    rows are in writing order, so the last block holds a later author's rows (``source``).
+    Interleaved folds let near-duplicate neighbours leak and tuned thresholds too low: on a
+    later author's 301 rows, trained on the first author's alone, blocked folds gave precision
+    0.69 against 0.64 (recall 0.61 against 0.65)."""
+    return [np.arange(i * n // k, (i + 1) * n // k) for i in range(k)]
 
 
 def _out_of_fold(x: np.ndarray, ys: np.ndarray, c: float) -> np.ndarray:
