@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from pg import pg_server, pg_url  # noqa: F401  (the postgres tier's fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"  # Debian's; no browser download exists here
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +46,26 @@ def local_model_settings(embedded_model_path: Path, monkeypatch: pytest.MonkeyPa
 @pytest.fixture
 def persona_dirs() -> list[Path]:
     return [ROOT / "personas"]
+
+
+@pytest.fixture
+def chromium() -> Iterator[Callable[..., Any]]:
+    """Launches Debian's headless Chromium through Playwright (``executable_path``: no browser
+    download exists here), with ``args`` added to the defaults; every browser it launched is
+    closed after the test. Skips with the reason when chromium or Playwright is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        launched: list[Any] = []
+
+        def launch(*args: str) -> Any:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu",
+                "--autoplay-policy=no-user-gesture-required", *args])
+            launched.append(browser)
+            return browser
+
+        yield launch
+        for browser in launched:
+            browser.close()

@@ -1,11 +1,16 @@
 """Scripted fakes for the boundaries: a chat model that replays replies, and raises when they
-run out (a test that asks for more than it scripted is wrong, not lucky)."""
+run out (a test that asks for more than it scripted is wrong, not lucky); the model worker as a
+fake process."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -47,3 +52,21 @@ class ScriptedChat(BaseChatModel):
         for word in text.split(" "):
             yield ChatGenerationChunk(message=AIMessageChunk(content=word + " "))
 
+
+
+FAKE_WORKER = Path(__file__).with_name("fake_llm_worker.py")
+
+
+@contextmanager
+def fake_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The model worker as a fake process (``fake_llm_worker.py``), installed as the process's
+    shared worker; closed on exit."""
+    from trainer import models
+    from trainer.llm_worker import WorkerClient
+
+    client = WorkerClient(command=[sys.executable, str(FAKE_WORKER)])
+    monkeypatch.setattr(models, "shared_worker", lambda: client)
+    try:
+        yield client
+    finally:
+        client.close()

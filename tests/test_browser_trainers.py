@@ -7,23 +7,19 @@ trust; users and teams."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from trainer_world import World, build, voice_session
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
-pytestmark = [pytest.mark.timeout(300), pytest.mark.integration,  # a real browser
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not "
-                                 "installed (apt-get install chromium)")]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.integration]  # a real browser (conftest)
 
 
 def _port() -> int:
@@ -53,29 +49,45 @@ def served(trainer_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu",
-            "--autoplay-policy=no-user-gesture-required"])
-        yield b
-        b.close()
+def browser(chromium: Callable[..., Any]) -> Any:
+    return chromium()
 
 
-def _sign_in(browser: Any, base: str, name: str) -> Any:
+def _sign_in(browser: Any, base: str, name: str, then: str = "") -> Any:
+    """A new page signed in as ``name``, then at the path ``then`` (if given)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/login")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", f"{name}-password")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+    if then:
+        page.goto(f"{base}{then}")
     return page
 
 
 def _shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"trainers-{name}.png"), full_page=True)
+
+
+def _send(box: Any, fields: dict[str, str], verdict: str | None = None) -> None:
+    """Unfold a verdict's form (a trainee's "I disagree", a trainer's override), fill it in
+    (``verdict``: the override's choice) and send it."""
+    box.locator("summary").click()
+    if verdict is not None:
+        box.locator("select[name=verdict]").select_option(verdict)
+    for selector, value in fields.items():
+        box.locator(selector).fill(value)
+    box.locator("button[type=submit]").click()
+
+
+def _changed(page: Any, criterion: str, final: str, machine: str) -> str:
+    """The trainee's debrief row of a changed verdict (the final one shown, the machine's kept
+    on record); its text."""
+    row = page.locator(f"tr[data-criterion={criterion}]")
+    assert (row.get_attribute("data-final"), row.get_attribute("data-machine")) == (final, machine)
+    return str(row.inner_text())
 
 
 def test_persona_error_as_you_type_fix_and_checks(served: tuple[World, str], browser: Any) -> None:
@@ -127,11 +139,9 @@ def test_review_play_from_a_quote_override_and_comment(served: tuple[World, str]
     page.wait_for_function(f"Math.abs(document.getElementById('recording').currentTime - {at}) < 1.5")
     page.evaluate("document.getElementById('recording').pause()")
     _shot(page, "review-playing")
-    card = page.locator(".verdict-card[data-criterion=empathy]")
-    card.locator("summary").click()
-    card.locator("select[name=verdict]").select_option("pass")
-    card.locator("input[name=note]").fill("“That sounds really frustrating” names the feeling.")
-    card.locator("button[type=submit]").click()
+    _send(page.locator(".verdict-card[data-criterion=empathy]"),
+          {"input[name=note]": "“That sounds really frustrating” names the feeling."},
+          verdict="pass")
     page.wait_for_selector(".verdict-card[data-criterion=empathy] .override")
     page.fill("#comment-at", "5.0")
     page.fill("#comment-form textarea", "Good: options with a time frame.")
@@ -144,12 +154,9 @@ def test_review_play_from_a_quote_override_and_comment(served: tuple[World, str]
 def test_dispute_settled_is_seen_by_the_trainee(served: tuple[World, str], browser: Any) -> None:
     world, base = served
     sid = world.sessions["ann"]
-    ann = _sign_in(browser, base, "ann")
-    ann.goto(f"{base}/sessions/{sid}")
-    row = ann.locator("tr[data-criterion=empathy]")
-    row.locator("summary").click()
-    row.locator("textarea[name=why]").fill("I said 'that sounds really frustrating'.")
-    row.locator("button[type=submit]").click()
+    ann = _sign_in(browser, base, "ann", f"/sessions/{sid}")
+    _send(ann.locator("tr[data-criterion=empathy]"),
+          {"textarea[name=why]": "I said 'that sounds really frustrating'."})
     ann.wait_for_selector("#disputes")
     tia = _sign_in(browser, base, "tia")
     tia.goto(f"{base}/trainers/disputes")
@@ -161,8 +168,31 @@ def test_dispute_settled_is_seen_by_the_trainee(served: tuple[World, str], brows
     tia.wait_for_selector("#empty")
     ann.goto(f"{base}/sessions/{sid}")
     text = ann.inner_text("section.debrief")
-    assert "accepted" in text and "Agreed: that acknowledges the feeling." in text
+    assert "accepted by tia" in text and "Agreed: that acknowledges the feeling." in text
+    assert "settling your disagreement" in _changed(ann, "empathy", "pass", "fail")
     _shot(ann, "dispute-seen-by-trainee")
+
+
+def test_an_override_is_seen_by_the_trainee(served: tuple[World, str], browser: Any) -> None:
+    world, base = served
+    sid = world.sessions["ann"]
+    tia = _sign_in(browser, base, "tia", f"/trainers/sessions/{sid}")
+    _send(tia.locator(".verdict-card[data-criterion=next_steps]"),
+          {"input[name=note]": "Thursday morning or a line test now: two options."},
+          verdict="pass")
+    tia.wait_for_selector(".verdict-card[data-criterion=next_steps] .override")
+    ann = _sign_in(browser, base, "ann")
+    ann.goto(f"{base}/sessions/{sid}")
+    seen = _changed(ann, "next_steps", "pass", "fail")
+    assert "✓ pass" in seen and "machine: ✗ fail" in seen
+    assert "Changed by your trainer tia" in seen
+    assert "Thursday morning or a line test now: two options." in seen
+    assert "After your trainer's review" in ann.inner_text("#final-score")
+    ann.locator("tr[data-criterion=next_steps]").scroll_into_view_if_needed()
+    _shot(ann, "override-seen-by-trainee")
+    ann.goto(f"{base}/progress")
+    assert "Thursday morning" in ann.inner_text("#overrides")
+    _shot(ann, "override-in-history")
 
 
 def test_assign_and_complete(served: tuple[World, str], browser: Any) -> None:

@@ -5,26 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from fakes import fake_worker
 from langchain_core.messages import HumanMessage
 
-from trainer import models
 from trainer.llm_worker import WorkerClient
 from trainer.models import LlamaCppChat, ModelCrashed
-
-FAKE = Path(__file__).with_name("fake_llm_worker.py")
 
 
 @pytest.fixture
 def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkerClient]:
-    client = WorkerClient(command=[sys.executable, str(FAKE)])
-    monkeypatch.setattr(models, "shared_worker", lambda: client)
-    yield client
-    client.close()
+    with fake_worker(monkeypatch) as client:
+        yield client
 
 
 def _model(path: str = "/fake.gguf") -> LlamaCppChat:

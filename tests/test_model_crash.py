@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 import typer
+from fakes import fake_worker
 
-from trainer import cli, models
+from trainer import cli
 from trainer.caller import Caller
 from trainer.director import Director
 from trainer.llm_worker import WorkerClient
@@ -25,15 +26,12 @@ from trainer.voice.base import Heard
 from trainer.voice.text import TextSpeaker
 
 ROOT = Path(__file__).resolve().parent.parent
-FAKE = Path(__file__).with_name("fake_llm_worker.py")
 
 
 @pytest.fixture
 def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkerClient]:
-    client = WorkerClient(command=[sys.executable, str(FAKE)])
-    monkeypatch.setattr(models, "shared_worker", lambda: client)
-    yield client
-    client.close()
+    with fake_worker(monkeypatch) as client:
+        yield client
 
 
 class _KillsTheWorker:

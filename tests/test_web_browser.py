@@ -15,7 +15,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from trainer.grading.pipeline import Grading
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # as the conftest's `chromium` fixture launches it
 SPOKE = ("[...document.querySelectorAll('#transcript li.trainee span')]"
          ".filter(s => s.textContent !== '(silence)').length >= {}")
 TURNS = ["Hello Marcus, I am so sorry your internet keeps dropping out.",
@@ -103,42 +103,34 @@ def _shoot(page: Any, folder: Path, name: str) -> None:
         shutil.copy(path, Path(target) / path.name)
 
 
-def _spoken_call(base: str, app: Any, wav: Path, shots: Path, persona: str, prefix: str,
-                 call_timeout_s: float) -> str:
-    from playwright.sync_api import sync_playwright
-
-    args = ["--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}%noloop",
-            "--autoplay-policy=no-user-gesture-required"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(f"{base}/login")
-            page.fill("input[name=name]", "ann")
-            page.fill("input[name=password]", "ann-password")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/")
-            _shoot(page, shots, f"{prefix}1-personas")
-            page.goto(f"{base}/call/{persona}")
-            page.click("#start")
-            page.wait_for_function(SPOKE.format(1),
-                                   timeout=call_timeout_s * 1000)
-            page.wait_for_function("document.querySelectorAll('#transcript li.caller').length >= 2",
-                                   timeout=call_timeout_s * 1000)
-            _shoot(page, shots, f"{prefix}2-call")
-            page.wait_for_function(SPOKE.format(2),
-                                   timeout=call_timeout_s * 1000)
-            stats = page.evaluate("window.callStats")
-            assert stats["framesSent"] > 200 and stats["bytesReceived"] > 10000, stats
-            page.click("#end")
-            page.wait_for_url(f"{base}/sessions/*", timeout=60_000)
-            session_id = page.url.rsplit("/", 1)[-1]
-            page.wait_for_selector("#score", timeout=call_timeout_s * 1000)
-            _shoot(page, shots, f"{prefix}3-debrief")
-            assert "Debrief" in page.inner_text("h1")
-        finally:
-            browser.close()
+def _spoken_call(chromium: Callable[..., Any], base: str, wav: Path, shots: Path, persona: str,
+                 prefix: str, call_timeout_s: float) -> str:
+    browser = chromium("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                       f"--use-file-for-fake-audio-capture={wav}%noloop")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", "ann")
+    page.fill("input[name=password]", "ann-password")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    _shoot(page, shots, f"{prefix}1-personas")
+    page.goto(f"{base}/call/{persona}")
+    page.click("#start")
+    page.wait_for_function(SPOKE.format(1),
+                           timeout=call_timeout_s * 1000)
+    page.wait_for_function("document.querySelectorAll('#transcript li.caller').length >= 2",
+                           timeout=call_timeout_s * 1000)
+    _shoot(page, shots, f"{prefix}2-call")
+    page.wait_for_function(SPOKE.format(2),
+                           timeout=call_timeout_s * 1000)
+    stats = page.evaluate("window.callStats")
+    assert stats["framesSent"] > 200 and stats["bytesReceived"] > 10000, stats
+    page.click("#end")
+    page.wait_for_url(f"{base}/sessions/*", timeout=60_000)
+    session_id = page.url.rsplit("/", 1)[-1]
+    page.wait_for_selector("#score", timeout=call_timeout_s * 1000)
+    _shoot(page, shots, f"{prefix}3-debrief")
+    assert "Debrief" in page.inner_text("h1")
     return session_id
 
 
@@ -173,7 +165,8 @@ def _users(settings: Any) -> None:
 
 
 def test_a_spoken_call_in_chromium_with_a_scripted_caller(
-        tmp_path: Path, trainer_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, trainer_home: Path, monkeypatch: pytest.MonkeyPatch,
+        chromium: Callable[..., Any]) -> None:
     """The fast browser tier: scripted caller lines, the real Whisper, the real voice and page."""
     _need(CHROMIUM, "espeak-ng", "sox")
     personas = tmp_path / "personas"
@@ -193,14 +186,14 @@ def test_a_spoken_call_in_chromium_with_a_scripted_caller(
     _keep_audio(monkeypatch)
     # turns 7 s apart: under the 10 s after which silence counts as a turn of its own
     wav = trainee_wav(tmp_path, lead=8.0, gap=7.0)
-    with serving() as (base, app):
-        sid = _spoken_call(base, app, wav, tmp_path, "test-caller", "web-", 120)
+    with serving() as (base, _app):
+        sid = _spoken_call(chromium, base, wav, tmp_path, "test-caller", "web-", 120)
     print("heard:", _check_session(trainer_home, sid))
 
 
 def test_a_spoken_call_in_chromium_with_the_embedded_model(
         tmp_path: Path, trainer_home: Path, monkeypatch: pytest.MonkeyPatch,
-        local_model_settings: None) -> None:
+        local_model_settings: None, chromium: Callable[..., Any]) -> None:
     """The integration tier: the real embedded caller and grader, the real Whisper."""
     _need(CHROMIUM, "espeak-ng", "sox")
     monkeypatch.setenv("TRAINER_REPEATS", "1")
@@ -208,6 +201,6 @@ def test_a_spoken_call_in_chromium_with_the_embedded_model(
     _users(load_settings().settings)
     _keep_audio(monkeypatch)
     wav = trainee_wav(tmp_path, lead=10.0, gap=7.0)
-    with serving() as (base, app):
-        sid = _spoken_call(base, app, wav, tmp_path, "calm-marcus", "web-model-", 600)
+    with serving() as (base, _app):
+        sid = _spoken_call(chromium, base, wav, tmp_path, "calm-marcus", "web-model-", 600)
     print("heard:", _check_session(trainer_home, sid))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,12 +51,16 @@ def test_override_and_comment_with_stale_page_rejected(world: World) -> None:
     assert "pass*" in csv_text.splitlines()[1] or "pass*" in csv_text
 
 
+def _disputed(world: World, criterion: str, why: str) -> tuple[TestClient, TestClient, str]:
+    """ann disputes a verdict of her call; ann's and tia's clients, and the session."""
+    ann, sid = signed_in(world, "ann"), world.sessions["ann"]
+    ann.post(f"/sessions/{sid}/disputes", data={"criterion": criterion, "why": why,
+                                                "csrf": csrf_of(ann)})
+    return ann, signed_in(world, "tia"), sid
+
+
 def test_dispute_settled_and_seen_by_the_trainee(world: World) -> None:
-    ann = signed_in(world, "ann")
-    sid = world.sessions["ann"]
-    ann.post(f"/sessions/{sid}/disputes", data={"criterion": "empathy", "why": "I said it "
-                                                "sounds frustrating", "csrf": csrf_of(ann)})
-    tia = signed_in(world, "tia")
+    ann, tia, sid = _disputed(world, "empathy", "I said it sounds frustrating")
     queue = tia.get("/trainers/disputes").text
     assert "I said it sounds frustrating" in queue
     [d] = world.store.disputes([sid])
@@ -68,6 +73,54 @@ def test_dispute_settled_and_seen_by_the_trainee(world: World) -> None:
         "csrf": csrf_of(tia, "/trainers")})
     assert again.status_code == 400  # settled once
     assert "acknowledge the feeling" in ann.get(f"/sessions/{sid}").text
+
+
+def _row(page: str, criterion: str) -> str:
+    found = re.search(rf'<tr class="verdict [^"]*" data-criterion="{criterion}".*?</tr>', page,
+                      re.S)
+    assert found, criterion
+    return found.group(0)
+
+
+def test_an_override_shows_on_the_trainees_debrief_and_history(world: World) -> None:
+    tia, ann = signed_in(world, "tia"), signed_in(world, "ann")
+    sid = world.sessions["ann"]
+    before = ann.get(f"/sessions/{sid}").text
+    assert 'data-final="fail" data-machine="fail"' in _row(before, "empathy")
+    assert "final-score" not in before
+    out = tia.post(f"/trainers/sessions/{sid}/override", data={
+        "criterion": "empathy", "verdict": "pass", "note": "She named the feeling at 0:02",
+        "etag": etag_of(tia, sid), "csrf": csrf_of(tia, "/trainers")}, follow_redirects=False)
+    assert out.status_code == 303
+    page = ann.get(f"/sessions/{sid}").text
+    row = _row(page, "empathy")
+    assert 'data-final="pass" data-machine="fail"' in row  # the machine's verdict stays
+    assert "Changed by your trainer <b>tia</b>" in row and "She named the feeling at 0:02" in row
+    assert "machine: ✗ fail" in row
+    assert 'data-final="pass" data-machine="pass"' in _row(page, "apology")  # untouched
+    assert 'id="final-score"' in page and "1 verdict changed" in page
+    history = ann.get("/progress").text
+    assert 'id="overrides"' in history and "fail → <b>pass</b>" in history
+    assert "after review" in history and "She named the feeling" in history
+    grade = json.loads((world.store.root / "sessions" / sid / "grade.json").read_text())
+    assert grade["criteria"]["empathy"]["verdict"] == "fail"  # on disk, the AI's verdict
+    assert "Changed by your trainer" not in signed_in(world, "ben").get(
+        f"/sessions/{world.sessions['ben']}").text  # ben's call was not changed
+
+
+def test_an_accepted_dispute_shows_on_the_trainees_side(world: World) -> None:
+    ann, tia, sid = _disputed(world, "next_steps", "I offered Thursday morning")
+    [d] = world.store.disputes([sid])
+    out = tia.post(f"/trainers/disputes/{d.id}", data={
+        "decision": "accept", "reply": "Right: a day and a time is a next step.",
+        "etag": etag_of(tia, sid), "csrf": csrf_of(tia, "/trainers")}, follow_redirects=False)
+    assert out.status_code == 303
+    page = ann.get(f"/sessions/{sid}").text
+    row = _row(page, "next_steps")
+    assert 'data-final="pass" data-machine="fail"' in row and "settling your disagreement" in row
+    assert "Right: a day and a time is a next step." in row
+    assert "<b>accepted</b> by tia" in page
+    assert "(your disagreement)" in ann.get("/progress").text
 
 
 def test_assign_and_complete(world: World) -> None:

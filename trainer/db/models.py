@@ -37,26 +37,25 @@ class Team(Base):
     created_at: Mapped[str] = mapped_column(String(32))
 
 
-class TeamMember(Base):
+class _TeamLink:
+    """A user's place in a team: (team, user), gone with either."""
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+
+
+class TeamMember(_TeamLink, Base):
     """A trainee in a team."""
 
     __tablename__ = "team_members"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
 
-
-class TeamTrainer(Base):
+class TeamTrainer(_TeamLink, Base):
     """A trainer of a team."""
 
     __tablename__ = "team_trainers"
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
 
 
 class SessionRow(Base):

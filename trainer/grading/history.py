@@ -6,7 +6,7 @@ the store (and, as a record, in the session folder's ``disputes.json``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,11 +60,14 @@ def _order(criteria: set[str]) -> list[str]:
         CONTRACT_IDS.index(c) if c in CONTRACT_IDS else len(CONTRACT_IDS), c))
 
 
-def progress(store: Store, graded: Sequence[SessionInfo], trainee: str | None = None) -> History:
-    """Progress per criterion over these graded sessions (any order), and their disputes."""
+def progress(store: Store, graded: Sequence[SessionInfo], trainee: str | None = None,
+             final: Mapping[tuple[str, str], str] | None = None) -> History:
+    """Progress per criterion over these graded sessions (any order), and their disputes.
+    ``final``: the trainers' overrides in force, (session, criterion) → verdict, counted in
+    place of the machine's verdicts."""
     rows = sorted(graded, key=lambda s: (s.graded_at or "", s.id))
     ids = [s.id for s in rows]
-    by = store.verdicts(ids)
+    by: dict[tuple[str, str], str | None] = {**store.verdicts(ids), **(final or {})}
     sym = {"pass": "✓", "fail": "✗", "na": "–", None: "?"}
     crits = tuple(CriterionProgress(
         c, "".join(sym[by.get((s, c))] for s in ids),

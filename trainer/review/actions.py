@@ -33,8 +33,10 @@ __all__ = [
     "add_override",
     "decide_dispute",
     "decisions",
+    "final_scores",
     "list_comments",
     "list_overrides",
+    "overrides_in_force",
     "session_etag",
 ]
 
@@ -246,10 +248,31 @@ class Override:
     dispute_id: str | None
 
 
-def list_overrides(engine: Engine, session_id: str) -> list[Override]:
-    """Every override of a session, oldest first (the latest per criterion is in force)."""
+def _overrides(engine: Engine, session_ids: list[str]) -> list[Override]:
+    if not session_ids:
+        return []
     with engine.connect() as con:
-        rows = con.execute(select(overrides).where(overrides.c.session_id == session_id)
+        rows = con.execute(select(overrides).where(overrides.c.session_id.in_(session_ids))
                            .order_by(overrides.c.id)).all()
     return [Override(r.id, r.session_id, r.criterion, r.ai_verdict, r.verdict, r.note, r.author,
                      r.at, r.dispute_id) for r in rows]
+
+
+def list_overrides(engine: Engine, session_id: str) -> list[Override]:
+    """Every override of a session, oldest first (the latest per criterion is in force)."""
+    return _overrides(engine, [session_id])
+
+
+def overrides_in_force(engine: Engine, session_ids: list[str]) -> dict[tuple[str, str], Override]:
+    """The override in force (the latest) per (session, criterion) of these sessions."""
+    return {(o.session_id, o.criterion): o for o in _overrides(engine, session_ids)}
+
+
+def final_scores(engine: Engine, session_ids: list[str]) -> dict[str, float | None]:
+    """Each session's score after its overrides (as progress counts it), by session id."""
+    if not session_ids:
+        return {}
+    with engine.connect() as con:
+        rows = con.execute(select(graded.c.session_id, graded.c.effective_score)
+                           .where(graded.c.session_id.in_(session_ids))).all()
+    return {sid: score for sid, score in rows}

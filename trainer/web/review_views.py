@@ -113,12 +113,7 @@ def review(store: Store, settings: Settings, info: SessionInfo) -> dict[str, Any
                             "graded": (folder / "grade.json").exists()}
     if not base["graded"]:
         return {**base, "verdicts": [], "turns": _turns_only(folder), "has_audio": False}
-    view = debrief_view(store, settings, info, folder)
-    latest = {o.criterion: o for o in actions.list_overrides(store.engine, info.id)}
-    for v in view["verdicts"]:
-        o = latest.get(v["id"])
-        v["override"] = None if o is None else {"verdict": o.verdict, "note": o.note,
-                                                "author": o.author, "at": o.at}
+    view = debrief_view(store, settings, info, folder)  # verdicts carry their overrides
     return {**base, **view, "persona_hash": info.persona_hash,
             "disputes": store.disputes([info.id])}
 

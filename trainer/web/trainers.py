@@ -10,6 +10,7 @@ own. Writes carry the CSRF token and the session's etag: a stale page gets 409."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Form, HTTPException, Request
@@ -69,6 +70,17 @@ class _Ctx:
         page: HTMLResponse = self.core._render(self.web, request, name, viewer, csrf, **context)
         page.status_code = status
         return page
+
+
+def _reviewed(write: Callable[[], object]) -> None:
+    """Run a review write: a session that changed since the page was loaded → 409, bad input
+    (or a dispute already settled) → 400, each with its one line."""
+    try:
+        write()
+    except actions.Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+    except actions.ReviewError as exc:
+        raise HTTPException(400, str(exc)) from None
 
 
 def register(app: FastAPI, web: Any) -> None:
@@ -172,12 +184,7 @@ def _review_routes(app: FastAPI, ctx: _Ctx) -> None:
         viewer = ctx.form(request, csrf)
         info = ctx.session(viewer, session_id)
         folder = web.store.folder(info)
-        try:
-            do(viewer, folder)
-        except actions.Conflict as exc:
-            raise HTTPException(409, str(exc)) from None
-        except actions.ReviewError as exc:
-            raise HTTPException(400, str(exc)) from None
+        _reviewed(lambda: do(viewer, folder))
         return RedirectResponse(f"/trainers/sessions/{info.id}#review", status_code=303)
 
     @app.post("/trainers/sessions/{session_id}/override")
@@ -218,15 +225,10 @@ def _dispute_routes(app: FastAPI, ctx: _Ctx) -> None:
         if decision not in ("accept", "reject"):
             raise HTTPException(400, "decision: accept or reject")
         ref = actions.DisputeRef(str(found.id), found.session_id, found.criterion, found.verdict)
-        try:
-            actions.decide_dispute(web.store.engine, web.store.folder(info), ref,
-                                   accept=decision == "accept", reply=reply,
-                                   author=viewer.user.name, seen=etag, verdict=verdict or None,
-                                   resolver=viewer.id)
-        except actions.Conflict as exc:
-            raise HTTPException(409, str(exc)) from None
-        except actions.ReviewError as exc:
-            raise HTTPException(400, str(exc)) from None
+        _reviewed(lambda: actions.decide_dispute(
+            web.store.engine, web.store.folder(info), ref, accept=decision == "accept",
+            reply=reply, author=viewer.user.name, seen=etag, verdict=verdict or None,
+            resolver=viewer.id))
         return RedirectResponse("/trainers/disputes", status_code=303)
 
 

@@ -55,15 +55,46 @@ def debrief_view(store: Store, settings: Settings, info: SessionInfo,
               "at": at.get(x.index)} for x in t.turns]
     return {"grade": grade, "debrief": d, "verdicts": verdicts, "improvements": improvements,
             "turns": turns, "mood_svg": Markup(mood_svg(d)), "has_audio": has_call_audio,
-            "disputes": store.disputes([info.id]),
-            "criteria": [(g.id, g.name) for g in grade.criteria.values()]}
+            "criteria": [(g.id, g.name) for g in grade.criteria.values()],
+            **reviewed(store, info, verdicts, improvements)}
+
+
+def reviewed(store: Store, info: SessionInfo, verdicts: list[dict[str, Any]],
+             improvements: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the trainers changed, for the trainee's debrief: each verdict gets ``final`` (the
+    verdict in force) and ``override`` (who changed it, when, their note; None if nobody did) —
+    the machine's ``verdict`` stays beside it —, the score after the review, and the disputes
+    with who settled them."""
+    from trainer.review import actions
+
+    latest = actions.overrides_in_force(store.engine, [info.id])
+    for v in verdicts:
+        o = latest.get((info.id, v["id"]))
+        v["final"] = o.verdict if o else v["verdict"]
+        v["override"] = None if o is None else {
+            "verdict": o.verdict, "note": o.note, "author": o.author, "at": o.at,
+            "dispute": o.dispute_id}
+    passed = {v["name"] for v in verdicts if v["override"] and v["final"] != "fail"}
+    if improvements is not None:  # a tip the trainer passed is no longer one to improve
+        improvements[:] = [i for i in improvements if i["name"] not in passed]
+    final = actions.final_scores(store.engine, [info.id]).get(info.id) if latest else None
+    settled = actions.decisions(store.engine, [info.id])
+    disputes = [{"d": d, "by": settled[str(d.id)].author if str(d.id) in settled else None}
+                for d in store.disputes([info.id])]
+    return {"disputes": disputes, "final_score": final, "overridden": len(latest)}
 
 
 def progress_view(store: Store, viewer: Viewer) -> dict[str, Any]:
     """The viewer's own calls (newest first) and their progress per criterion."""
+    from trainer.review import actions
+
     mine = store.sessions(viewer, owner=viewer.user.name)
     graded = [s for s in mine if s.graded_at]
-    h = progress(store, graded, viewer.user.name)
+    changed = actions.overrides_in_force(store.engine, [s.id for s in graded])
+    h = progress(store, graded, viewer.user.name, {k: o.verdict for k, o in changed.items()})
+    finals = actions.final_scores(store.engine, sorted({sid for sid, _c in changed}))
     names = {c.id: c.name for c in load_rubric().criteria}
-    return {"sessions": mine, "history": h, "names": names,
-            "scores": [(s.id, s.score) for s in sorted(graded, key=lambda s: s.graded_at or "")]}
+    return {"sessions": mine, "history": h, "names": names, "finals": finals,
+            "overrides": sorted(changed.values(), key=lambda o: o.at, reverse=True),
+            "scores": [(s.id, finals.get(s.id, s.score))
+                       for s in sorted(graded, key=lambda s: s.graded_at or "")]}
