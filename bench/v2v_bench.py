@@ -80,7 +80,7 @@ class ScriptedTrainee:
     trainee starts talking) and notes when its last word ends and when the listener returned."""
 
     def __init__(self, mic: PushedMicrophone, listener: Any, clips: list[np.ndarray]) -> None:
-        self.mic, self.listener, self.clips = mic, listener, list(clips)
+        self.mic, self.inner, self.clips = mic, listener, list(clips)
         self.ends: list[float] = []  # monotonic time each clip's speech ended
         self.returned: list[float] = []  # monotonic time the listener returned
 
@@ -91,12 +91,12 @@ class ScriptedTrainee:
         at = time.monotonic() + GAP_S
         self.mic.push(clip, at)
         self.ends.append(at + clip.size / SPEECH_RATE)
-        heard = self.listener.listen(save_as)
+        heard = self.inner.listen(save_as)
         self.returned.append(time.monotonic())
         return heard
 
     def close(self) -> None:
-        self.listener.close()
+        self.inner.close()
 
 
 @dataclass

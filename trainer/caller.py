@@ -107,23 +107,32 @@ class Caller:
     def _local(self) -> bool:
         return hasattr(self.model, "prefill")
 
-    def _options(self, opener: str = "") -> dict[str, Any]:
+    def said_first(self, opener: str = "", reaction: str = "") -> list[str]:
+        """The words a line begins with, spoken before the model writes anything: the
+        director's reaction ("Excuse me?"), then its opener ("It's HN-48213."). A local model
+        continues after them; a remote one gets neither (its opener is in the direction)."""
+        if not self._local:
+            return []
+        return [w for w in (reaction.strip(), opener.strip()) if w]
+
+    def _options(self, first: Sequence[str] = ()) -> dict[str, Any]:
         # Local models get the reply begun with the caller's name (see LlamaCppChat._prompt),
-        # and with the director's opener when there is one.
-        prefix = f"{self.persona.first_name}:" + (f" {opener}" if opener else "")
+        # and with the words said first (reaction, opener) when there are any.
+        prefix = " ".join([f"{self.persona.first_name}:", *first])
         return {"assistant_prefix": prefix} if self._local else {}
 
-    def warm(self, history: Sequence[Turn], direction: str = "") -> None:
+    def warm(self, history: Sequence[Turn], direction: str = "", opener: str = "",
+             reaction: str = "") -> None:
         """Start reading the call so far into the model's cache while the trainee talks,
         so the reply only has to read the trainee's words and the new direction. Given the
-        trainee's words and a ``direction`` foreseen for them, the whole prompt is read, and
-        the reply, if they say no more, only has to be written."""
+        trainee's words and a ``direction`` (with its opener and reaction) foreseen for them,
+        the whole prompt is read, and the reply, if they say no more, only has to be written."""
         if not self._local:
             return
         messages = self.messages(history, direction)
         self._warming = threading.Thread(
             target=self.model.prefill, args=(messages,),  # type: ignore[attr-defined]
-            kwargs=self._options(), daemon=True)
+            kwargs=self._options(self.said_first(opener, reaction)), daemon=True)
         self._warming.start()
 
     def wait_warm(self) -> None:
@@ -153,20 +162,20 @@ class Caller:
             lines.append(f"{who}: {t.text or '(silence)'}")
         return "\n".join(lines)
 
-    def stream_line(self, history: Sequence[Turn], direction: str,
-                    opener: str = "") -> Iterator[str]:
+    def stream_line(self, history: Sequence[Turn], direction: str, opener: str = "",
+                    reaction: str = "") -> Iterator[str]:
         """The caller's next line, one clean sentence at a time, as the model writes it.
-        ``opener``: words the line begins with (a local model continues after them; a remote
-        one has them in the direction)."""
+        ``reaction`` then ``opener``: words the line begins with, yielded at once (a local
+        model continues after them; a remote one gets neither, see `said_first`)."""
         said = [t.text for t in history if t.speaker == "caller"]
         stops = [f"\n{AGENT_LABEL}:", f"{AGENT_LABEL}:", "\n\n", "[Stage"]
         messages = self.messages(history, direction)
-        opener = opener.strip() if self._local else ""
-        chunks = self._chunks(messages, stops, opener)
-        count = spoken = 0
-        if opener:  # a whole sentence the director gave: spoken as it is
-            count = spoken = 1
-            yield opener
+        first = self.said_first(opener, reaction)
+        chunks = self._chunks(messages, stops, first)
+        yield from first  # before the model is asked: they are spoken while it writes
+        # The opener is a whole sentence (a line of its own if the model adds nothing); a
+        # reaction ("Mm.") is not a line: the model, or the fallback, must say more.
+        count = spoken = int(bool(opener.strip()) and bool(first))
         split = split_first_clause if self.first_clause else split_sentences
         for raw in split(chunks):
             if _leaks_agent(raw):
@@ -183,14 +192,14 @@ class Caller:
             yield self._fallback(said)
 
     def _chunks(self, messages: list[SystemMessage | HumanMessage], stops: list[str],
-                opener: str) -> Iterator[str]:
+                first: Sequence[str]) -> Iterator[str]:
         try:
-            for c in self.model.stream(messages, stop=stops, **self._options(opener)):
+            for c in self.model.stream(messages, stop=stops, **self._options(first)):
                 yield str(c.content)
         except ValueError as exc:
             # LangChain raises when a stream ends without a chunk: after an opener the model
             # may well have nothing to add (it stops at once), and that line is complete.
-            if not opener or "No generation chunks" not in str(exc):
+            if not first or "No generation chunks" not in str(exc):
                 raise
 
     def _fallback(self, said: Sequence[str]) -> str:

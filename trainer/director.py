@@ -21,6 +21,7 @@ from trainer.behaviour import BehaviourReader, Reading, default_reader, is_bound
 from trainer.gist import Gist, HeardWords, read_gist
 from trainer.personas import SOOTHERS, TRIGGERS, Persona
 from trainer.prompts import render
+from trainer.reactions import choose_reaction, situation
 from trainer.transcript import Mood
 
 __all__ = ["Director", "Step"]
@@ -44,6 +45,7 @@ class Step:
     direction: str
     ends_call: bool = False
     opener: str = ""  # words the caller's next line begins with (a fact asked for), if any
+    reaction: str = ""  # a short spoken reaction said first, at once ("Excuse me?"), if any
 
 
 @dataclass
@@ -56,6 +58,7 @@ class _State:
     supervisor_asked: bool = False
     warned: bool = False
     at_limit: int = 0  # consecutive turns at the hang-up threshold
+    last_reaction: str = ""
 
 
 class Director:
@@ -70,6 +73,7 @@ class Director:
         self.model = model
         self.model_triggers = model_triggers
         self.rng = random.Random(seed)
+        self.reaction_rng = random.Random(seed)  # its own: reactions leave the mood's swings be
         t = persona.temperament
         self.state = _State(anger=t.anger, trust=t.trust)
         self.last_model_reply: str | None = None
@@ -88,10 +92,20 @@ class Director:
         action = self._decide(trainee_line, triggers)
         gist = self.gist(caller_line, trainee_line, triggers, soothers)
         self.state.caller_turns += 1
+        opener = "" if action == "hang_up" else gist.opener
         return Step(self.mood, tuple(sorted(triggers)), tuple(sorted(soothers)), action,
                     self._direction(action, gist),
-                    ends_call=action in ("satisfied", "hang_up", "goodbye"),
-                    opener="" if action == "hang_up" else gist.opener)
+                    ends_call=action in ("satisfied", "hang_up", "goodbye"), opener=opener,
+                    reaction="" if opener else self._reaction(action, triggers, soothers, gist))
+
+    def _reaction(self, action: str, triggers: set[str], soothers: set[str], gist: Gist) -> str:
+        """The persona's spoken reaction to what was just said (see `trainer.reactions`)."""
+        where = situation(action, triggers, soothers, gist.kinds)
+        words = choose_reaction(self.persona.timing.reactions, where, self.state.anger,
+                                self.reaction_rng, self.state.last_reaction)
+        if words:
+            self.state.last_reaction = words
+        return words
 
     def warm(self) -> None:
         """Read the director's fixed instructions into the model's cache before the call."""

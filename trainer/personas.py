@@ -6,10 +6,11 @@ import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,6 +23,7 @@ from trainer.validation import error_lines, read_text
 
 __all__ = [
     "CRITERIA",
+    "REACTION_SITUATIONS",
     "SOOTHERS",
     "TRIGGERS",
     "Persona",
@@ -114,11 +116,67 @@ class Voice(_Strict):
     volume: float = Field(default=0.9, ge=0.1, le=1.0)
 
 
+# What the agent just did, as a caller reacts to it before answering (see trainer.reactions).
+REACTION_SITUATIONS = ("provoked", "hold", "jargon", "question", "offer", "apology", "other")
+MAX_REACTION_WORDS = 4
+
+
+def _reaction_words(text: str) -> str:
+    text = " ".join(text.split())
+    if not 1 <= len(text.split()) <= MAX_REACTION_WORDS or text[-1] not in ".,?!…":
+        raise ValueError(f"a reaction is 1 to {MAX_REACTION_WORDS} spoken words ending in "
+                         f". , ? or ! (got '{text}')")
+    if any(c in text for c in "*()[]{}<>:\"\n"):
+        raise ValueError(f"a reaction is spoken words only, no brackets or labels (got '{text}')")
+    return text
+
+
+Reaction = Annotated[str, AfterValidator(_reaction_words)]
+
+
+class Reactions(_Strict):
+    """A short spoken reaction the caller says the moment the trainee stops ("Excuse me?",
+    "Mm.", "Oh, um,") before the model's words. ``enabled``: on at all; a situation's own list
+    replaces the built-in one (``[]``: no reaction in that situation)."""
+
+    enabled: bool = False
+    provoked: list[Reaction] | None = None  # told to calm down, blamed, brushed off, rudeness
+    hold: list[Reaction] | None = None  # put on hold or passed on
+    jargon: list[Reaction] | None = None  # words the caller doesn't know
+    question: list[Reaction] | None = None  # asked something (a fact refused, a question)
+    offer: list[Reaction] | None = None  # offered something, told what happens next
+    apology: list[Reaction] | None = None  # an apology, empathy, the problem repeated back
+    other: list[Reaction] | None = None  # anything else
+
+    def own(self, situation: str) -> list[str] | None:
+        """The persona's own reactions for a situation, or None (the built-ins apply)."""
+        words: list[str] | None = getattr(self, situation)
+        return words
+
+
+def _reactions_input(value: Any) -> Any:
+    """``true``/``false``, or a mapping of situation → reactions (which turns them on)."""
+    if isinstance(value, bool):
+        return {"enabled": value}
+    if isinstance(value, dict):
+        return {"enabled": True, **value}
+    if isinstance(value, Reactions):
+        return value
+    raise ValueError("expected true, false, or a mapping of situation → list of reactions "
+                     f"(situations: {', '.join(REACTION_SITUATIONS)})")
+
+
 class Timing(_Strict):
     """How long this caller waits: part of the character, not of the machine's speed."""
 
     patience: float = Field(default=10.0, ge=2.0, le=60.0)  # silence before "Hello? Still there?"
     reply_delay: float = Field(default=0.0, ge=0.0, le=3.0)  # a calm caller's pause before replying
+    reactions: Reactions = Reactions()  # a short spoken reaction first ("Excuse me?")
+
+    @field_validator("reactions", mode="before")
+    @classmethod
+    def _reactions(cls, value: Any) -> Any:
+        return _reactions_input(value)
 
 
 class Check(_Strict):
@@ -294,8 +352,10 @@ SNAPSHOT_DIR = "persona"  # <session>/persona/<id>.yaml: the persona as it was p
 def persona_hash(persona: Persona) -> str:
     """The persona's content hash (SHA-256 of its validated fields as canonical JSON): the same
     for any file that means the same persona, different after any change of meaning."""
-    canonical = json.dumps(persona.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    data = persona.model_dump(mode="json")
+    if persona.timing.reactions == Reactions():  # added later: unused, it leaves old hashes be
+        data["timing"].pop("reactions")
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -188,7 +188,8 @@ def run_checks(persona: Persona, settings: Settings, with_reply: bool = True,
         reply = ""
         if caller is not None:
             history = [Turn(0, "caller", persona.opening, 0, 0), Turn(1, "trainee", check.say, 0, 0)]
-            reply = " ".join(caller.stream_line(history, step.direction, step.opener))
+            reply = " ".join(caller.stream_line(history, step.direction, step.opener,
+                                                     step.reaction))
         delta = step.mood.anger - before
         results.append(CheckResult(check.say, check.expect, before, step.mood.anger,
                                    step.triggers + step.soothers, _passes(check.expect, delta),

@@ -81,18 +81,23 @@ def _style(call: Call, mood: Mood) -> VoiceStyle:
 
 
 class _Stamped:
-    """Wraps a sentence stream and notes when the first sentence and the last arrived."""
+    """Wraps a sentence stream and notes when the first sentence arrived, the first the model
+    wrote (after ``fixed`` pieces said first: a reaction, an opener) and the last."""
 
-    def __init__(self, sentences: Iterable[str], clock: Callable[[], float]) -> None:
-        self.sentences, self.clock = sentences, clock
+    def __init__(self, sentences: Iterable[str], clock: Callable[[], float],
+                 fixed: int = 0) -> None:
+        self.sentences, self.clock, self.fixed = sentences, clock, fixed
         self.started = clock()
         self.first: float | None = None
+        self.model_first: float | None = None
         self.done: float | None = None
 
     def __iter__(self) -> Iterator[str]:
-        for s in self.sentences:
+        for n, s in enumerate(self.sentences):
             if self.first is None:
                 self.first = self.clock()
+            if n == self.fixed:
+                self.model_first = self.clock()
             yield s
         self.done = self.clock()
 
@@ -100,6 +105,8 @@ class _Stamped:
         out = {}
         if self.first is not None:
             out["first_sentence_s"] = round(self.first - self.started, 3)
+        if self.model_first is not None:
+            out["model_words_s"] = round(self.model_first - self.started, 3)
         if self.done is not None:
             out["line_s"] = round(self.done - self.started, 3)
         return out
@@ -110,9 +117,12 @@ def _speak(loop: _Loop, sentences: Iterable[str], step: Step | None,
     call, index = loop.call, len(loop.history)
     mood = step.mood if step else call.director.mood
     start = loop.now()
-    stream = _Stamped(sentences, call.clock)
+    fixed = len(call.caller.said_first(step.opener, step.reaction)) if step else 0
+    stream = _Stamped(sentences, call.clock, fixed)
     spoken = call.speaker.say(stream, _style(call, mood), call.writer.audio_path(index, "caller"))
     measures = {**timings, **stream.timings()}
+    if step is not None and step.reaction and fixed:
+        measures["reaction"] = step.reaction
     if spoken.first_audio_at is not None:
         measures["first_audio_s"] = round(spoken.first_audio_at - stream.started, 3)
     return loop.add(Turn(index, "caller", spoken.text, start, loop.now(), mood=mood,
@@ -168,15 +178,27 @@ def _foresee(loop: _Loop, caller_turn: Turn, index: int) -> Callable[[str], None
     def foresee(text: str) -> None:
         step = _twin(call.director).step(caller_turn.text, text,
                                          talked_over=caller_turn.interrupted)
-        call.caller.warm([*loop.history, Turn(index, "trainee", text, 0.0, 0.0)], step.direction)
+        call.caller.warm([*loop.history, Turn(index, "trainee", text, 0.0, 0.0)], step.direction,
+                         step.opener, step.reaction)
 
     return foresee
 
 
+def _innermost(listener: Any) -> Any:
+    """The listener behind wrappers (the web page's `Announcing`, a benchmark's script): a
+    wrapper names what it wraps ``inner``. The settings a call gives its listener (patience,
+    the foresight hook) belong to the one that hears."""
+    seen = 0
+    while getattr(listener, "inner", None) is not None and seen < 8:
+        listener, seen = listener.inner, seen + 1
+    return listener
+
+
 def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
     call, index = loop.call, len(loop.history)
-    if hasattr(call.listener, "on_words") and call.director.model is None:
-        call.listener.on_words = _foresee(loop, caller_turn, index)  # a deterministic director
+    hearer = _innermost(call.listener)
+    if hasattr(hearer, "on_words") and call.director.model is None:
+        hearer.on_words = _foresee(loop, caller_turn, index)  # a deterministic director
     before = loop.now()
     heard = call.listener.listen(call.writer.audio_path(index, "trainee"))
     start = round(heard.started - loop.t0, 3) if heard.started else before
@@ -195,8 +217,9 @@ def _listen(loop: _Loop, caller_turn: Turn) -> tuple[Turn, bool, Step | None]:
 
 def _converse(loop: _Loop) -> str:
     call = loop.call
-    if hasattr(call.listener, "silence_timeout"):  # the persona's patience with silence
-        call.listener.silence_timeout = call.persona.timing.patience
+    hearer = _innermost(call.listener)
+    if hasattr(hearer, "silence_timeout"):  # the persona's patience with silence
+        hearer.silence_timeout = call.persona.timing.patience
     threading.Thread(target=call.director.warm, daemon=True).start()
     opening = call.caller.opening()
     if call.warm_opening:  # the persona sheet is read into the cache while the opening plays
@@ -208,7 +231,7 @@ def _converse(loop: _Loop) -> str:
         if trainee_ended or step is None:
             return "trainee"
         director_s = loop.history[-1].measures or {}
-        line = call.caller.stream_line(loop.history, step.direction, step.opener)
+        line = call.caller.stream_line(loop.history, step.direction, step.opener, step.reaction)
         delay = reply_delay(call.persona, step.mood)
         if delay > 0:
             line = _held(line, loop.t0 + loop.history[-1].end + delay, call.clock)
