@@ -227,6 +227,9 @@ def old_outcome(clip: Clip) -> Outcome:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verbose", action="store_true", help="each turn's outcome")
+    ap.add_argument("--confirm", type=float, action="append", default=[],
+                    help="also the new detector with this confirm_s (finished words, turn model "
+                         "unsure); repeatable")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         clips = make_clips(Path(tmp))
@@ -246,6 +249,11 @@ def main() -> None:
         early = EarlyTranscriber(WhisperTranscriber())
         rules.append(("new: + the words so far (Whisper)",
                       [new_rule(c, vad, smart, TurnParams(), early) for c in clips]))
+        for confirm in args.confirm:
+            early.begin()
+            rules.append((f"new, confirm_s {confirm:.2f} (not {TurnParams().confirm_s})",
+                          [new_rule(c, vad, smart, TurnParams(confirm_s=confirm), early)
+                           for c in clips]))
         early.close()
         timings = []
         for c in clips[:8]:

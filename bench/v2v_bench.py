@@ -6,14 +6,18 @@ after the caller's line has finished playing; Whisper tiny.en transcribes, the d
 embedded caller answer, pyttsx3 speaks, and playback takes the line's real length
 (`ClockPlayer`). Per trainee turn, from the end of the trainee's last word:
 
-    end of turn + transcription (the listener returns) → director → the caller's first words
-    (clause or sentence) → their synthesis  =  voice-to-voice (first caller audio ready)
+    end of turn + transcription (the listener returns) → director → the caller's first sound
+    (a spoken reaction or a fact opener where the persona has one, else the model's first
+    clause or sentence) → its synthesis  =  voice-to-voice (first caller audio ready)
+
+and, separately, the time to the caller's first words the model wrote (after the reaction).
 
 Pipelines, alternating call by call so machine load hits both alike:
 - old: energy pause 0.6 s, Whisper's 30 s window, first sentence to speech, the persona's
-  prompt read only after the opening line;
+  prompt read only after the opening line, no spoken reaction (``timing.reactions`` off);
 - new: Silero VAD + Smart-Turn + the words so far (transcribed during pauses, Whisper's short
-  window), first clause to speech, the persona's prompt read while the opening line plays.
+  window), first clause to speech, the persona's prompt read while the opening line plays, the
+  reply's whole prompt read ahead at a pause that sounds finished, the persona's reactions.
 
 The machine's generation speed (tokens/s, embedded model) is printed beside the figures.
 
@@ -23,6 +27,7 @@ The machine's generation speed (tokens/s, embedded model) is printed beside the 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import tempfile
@@ -35,12 +40,13 @@ from typing import Any
 import numpy as np
 from machine import tokens_per_second
 from stats import pct
+from voice_call_bench import LINES  # the same scripted trainee
 
 from trainer.caller import Caller
 from trainer.config import Settings, load_settings
 from trainer.director import Director
 from trainer.models import chat_model
-from trainer.personas import Persona, find_persona
+from trainer.personas import Persona, Reactions, find_persona
 from trainer.practice import director_model, trusted_director
 from trainer.session import Call, run_call
 from trainer.store import SessionWriter, load_session
@@ -52,14 +58,6 @@ from trainer.voice.stt import WhisperTranscriber
 from trainer.voice.tts import Pyttsx3Speaker
 from trainer.voice.wav import SPEECH_RATE, read_speech
 
-LINES = [
-    "Hello, thanks for calling. Can I have your order number please?",
-    "I am so sorry, that sounds really frustrating after three calls.",
-    "So just to confirm, the table arrived cracked and two chairs are missing?",
-    "I can send a replacement, or refund you in full and collect the set.",
-    "Which one would you prefer?",
-    "I will book it now, and you will get an email within one hour.",
-]
 GAP_S = 0.4  # the trainee starts this long after the caller's line has played
 
 
@@ -119,9 +117,15 @@ def _settings(new: bool) -> Settings:
     return load_settings(turn_detection="smart" if new else "pause").settings
 
 
+def _without_reactions(persona: Persona) -> Persona:
+    timing = persona.timing.model_copy(update={"reactions": Reactions()})
+    return persona.model_copy(update={"timing": timing})
+
+
 def one_call(persona: Persona, clips: list[np.ndarray], new: bool, seed: int,
              whisper: dict[bool, WhisperTranscriber]) -> list[dict[str, float]]:
     settings = _settings(new)
+    persona = persona if new else _without_reactions(persona)
     mic = PushedMicrophone()
     listener = factory.microphone_listener(mic, settings, whisper[new], echo=None)
     listener.open()
@@ -146,13 +150,20 @@ def one_call(persona: Persona, clips: list[np.ndarray], new: bool, seed: int,
         if first_audio is None or "first_sentence_s" not in cm:
             continue
         end = trainee.ends[n]
+        first_s = cm["first_sentence_s"]
+        synthesis = cm.get("first_audio_s", first_s) - first_s
+        started = first_audio - cm.get("first_audio_s", first_s)  # the line's stream began
+        words_s = cm.get("model_words_s", first_s)
         rows.append({
             "end_of_turn": trainee.returned[n] - end - tm.get("transcribe_s", 0.0),
             "transcription": tm.get("transcribe_s", 0.0),
             "director": tm.get("director_s", 0.0),
-            "first_words": cm["first_sentence_s"],
-            "synthesis": cm.get("first_audio_s", cm["first_sentence_s"]) - cm["first_sentence_s"],
+            "first_sound": first_s,
+            "synthesis": synthesis,
             "voice_to_voice": first_audio - end,
+            "model_words": words_s,
+            "voice_to_words": started + words_s + synthesis - end,
+            "reaction": float(bool(cm.get("reaction"))),
             "cut": float(trainee_turn.text.count(" ") + 1 < len(LINES[n].split()) * 0.6),
         })
     return rows
@@ -162,9 +173,11 @@ LABELS = {
     "end_of_turn": "end of turn (silence + decision)",
     "transcription": "transcription left after it",
     "director": "director",
-    "first_words": "caller's first words ready",
-    "synthesis": "their synthesis",
-    "voice_to_voice": "voice-to-voice",
+    "first_sound": "caller's first piece ready",
+    "synthesis": "its synthesis",
+    "voice_to_voice": "voice-to-voice (first caller sound)",
+    "model_words": "model's first words ready",
+    "voice_to_words": "voice-to-model's first words",
 }
 
 
@@ -179,14 +192,15 @@ def report(rows: dict[str, list[dict[str, float]]]) -> None:
             cells += f"{statistics.median(v):11.2f}{pct(v, 0.95):11.2f}"
         print(f"{label:<36}{cells}")
     if {"old", "new"} <= set(rows):
-        old = statistics.median([r["voice_to_voice"] for r in rows["old"]])
-        new = statistics.median([r["voice_to_voice"] for r in rows["new"]])
-        o95 = pct([r["voice_to_voice"] for r in rows["old"]], 0.95)
-        n95 = pct([r["voice_to_voice"] for r in rows["new"]], 0.95)
-        print(f"new / old voice-to-voice: p50 {new / old:.2f}, p95 {n95 / o95:.2f}")
+        for key in ("voice_to_voice", "voice_to_words"):
+            old = [r[key] for r in rows["old"]]
+            new = [r[key] for r in rows["new"]]
+            print(f"new / old {LABELS[key]}: p50 {statistics.median(new) / statistics.median(old):.2f}"
+                  f", p95 {pct(new, 0.95) / pct(old, 0.95):.2f}")
     for n in names:
-        print(f"{n}: {len(rows[n])} turns, {int(sum(r['cut'] for r in rows[n]))} transcripts "
-              f"with under 60% of the words (a cut-off turn)")
+        print(f"{n}: {len(rows[n])} turns, {int(sum(r['reaction'] for r in rows[n]))} began with "
+              f"a spoken reaction, {int(sum(r['cut'] for r in rows[n]))} transcripts with under "
+              f"60% of the words (a cut-off turn)")
 
 
 def main() -> None:
@@ -200,6 +214,7 @@ def main() -> None:
     pipelines = [p for p in ("old", "new") if args.only in (None, p)]
     whisper = {True: WhisperTranscriber(), False: WhisperTranscriber(window_s=None)}
     speed_before = tokens_per_second(settings)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         clips = make_clips(Path(tmp))
         print("warm-up call (not counted): loads the models")
@@ -215,7 +230,8 @@ def main() -> None:
     speed_after = tokens_per_second(settings)
     print(f"\n{len(LINES)} trainee turns per call, {args.calls} calls per pipeline "
           f"({args.persona}), embedded models, {settings.threads} threads; generation "
-          f"{speed_before:.1f} tok/s before, {speed_after:.1f} tok/s after")
+          f"{speed_before:.1f} tok/s before, {speed_after:.1f} tok/s after; load average "
+          f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     report(rows)
 
 

@@ -4,6 +4,7 @@ writes and continued by a local model."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,7 @@ def test_reactions_vary_over_a_call_and_leave_the_mood_alone() -> None:
         a, b = with_r.step("No!", line), without.step("No!", line)
         assert a.mood == b.mood  # the reaction has its own random stream
         said.append(a.reaction)
-    assert all(said) and all(x != y for x, y in zip(said, said[1:], strict=False))
+    assert all(said) and all(x != y for x, y in itertools.pairwise(said))
 
 
 class LocalChat(ScriptedChat):
@@ -135,6 +136,12 @@ def test_reaction_then_opener_begin_the_reply() -> None:
     line = list(Caller(dana(), model).stream_line(HISTORY, "x", "It's HN-48213.", "Fine."))
     assert line == ["Fine.", "It's HN-48213.", "Write it down."]
     assert model.kwargs[0]["assistant_prefix"] == "Dana: Fine. It's HN-48213."
+
+
+def test_after_a_reaction_the_model_does_not_interject_again() -> None:
+    model = LocalChat(replies=["Oh. Um, well, I suppose that helps."])
+    line = list(Caller(dana(), model).stream_line(HISTORY, "x", reaction="Mm."))
+    assert line == ["Mm.", "Um, well, I suppose that helps."]
 
 
 def test_a_reaction_alone_is_not_a_line() -> None:

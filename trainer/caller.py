@@ -183,6 +183,8 @@ class Caller:
             sentence = clean_line(raw, [self.persona.first_name, self.persona.name])
             if not sentence or _repeats(sentence, said) or _narrates(sentence):
                 continue
+            if reaction.strip() and first and spoken == 0 and _filler(sentence):
+                continue  # "Mm." then "Oh.": the reaction was the interjection
             spoken += 1
             count += bool(_SENTENCE_END.search(sentence + " ")) or spoken > 1
             yield sentence
@@ -208,6 +210,16 @@ class Caller:
             if not _repeats(example, said):
                 return example
         return "Are you going to help me or not?"
+
+
+_FILLERS = frozenset({"oh", "um", "uh", "mm", "hm", "hmm", "er", "ah", "well", "so", "okay",
+                      "right", "yeah"})
+
+
+def _filler(sentence: str) -> bool:
+    """A piece that is only interjections ("Oh.", "Um, well,")."""
+    words = re.findall(r"[a-z']+", sentence.lower())
+    return bool(words) and set(words) <= _FILLERS
 
 
 def _narrates(sentence: str) -> bool:
