@@ -106,6 +106,7 @@ def test_name_without_metadata_needs_a_title(reader: BehaviourReader) -> None:
     ("You'll get the refund within five working days.", "next_steps",
      "You'll get the refund within five"),
     ("Are you even listening?", "rude", "Are you even listening"),
+    ("Well, I'm sorry you see it that way.", "dismissive", "sorry you see it that way"),
 ])
 def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
     hits, _ = rule_hits(sentence)

@@ -1,5 +1,6 @@
 """Phrase rules, kept only where wording is exact: the caller's name, "calm down", explicit hold,
-mute and transfer words; negation ("I won't put you on hold"); goodbyes and abuse warnings.
+mute and transfer words; "sorry you feel that way"; negation ("I won't put you on hold"); goodbyes and
+abuse warnings.
 
 Everything else (empathy, blame, options…) is the embedding classifier's business: phrase lists
 written beside their own test lines do not hold on wording they were never written for.
@@ -60,6 +61,9 @@ EXACT: dict[str, re.Pattern[str]] = {
     "apology": _rx(r"\bsorry\b", r"\bapologi[sz]e\b", r"\bapologies\b", r"\bmy apology\b",
                    r"\bmy bad\b", r"\b(?:our|my) (?:mistake|fault|error)\b",
                    r"\b(?:that'?s|that is|it'?s|it is|this is|this one'?s|that one'?s) on (?:us|me)\b"),
+    # The rubric's own non-apology: "sorry you feel that way" dismisses the feeling it names.
+    "dismissive": _rx(r"\bsorry,? (?:that |if )?you (?:feel|see (?:it|things)|look at it) (?:that|this) way\b",
+                      r"\bsorry,? (?:that |if )?you feel like that\b", r"\bsorry if you feel\b"),
     # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
     "rude": _rx(r"\bshut up\b", r"\b(?:idiot|moron|stupid|dumb|imbecile|clown|genius|einstein)s?\b",
                 r"\bare you (?:deaf|stupid|thick|dense|listening|even listening|serious)\b",
@@ -67,7 +71,7 @@ EXACT: dict[str, re.Pattern[str]] = {
                 r"\bget over it\b", r"\bgrow up\b", r"\bwhat part of\b"),
 }
 BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology": 0.9, "rude": 0.9,
-                   "next_steps": 0.85}
+                   "next_steps": 0.85, "dismissive": 0.9}
 # "Sorry" that is not an apology: "sorry you feel that way", "sorry, but that's policy", "sorry,
 # what was the postcode?", "I'm not sorry", "nothing to apologise for".
 NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|think|misunderstood|didn'?t|see it|"
