@@ -1,6 +1,6 @@
 """Scripted fakes for the boundaries: a chat model that replays replies, and raises when they
-run out (a test that asks for more than it scripted is wrong, not lucky); the model worker as a
-fake process."""
+run out (a test that asks for more than it scripted is wrong, not lucky); a speech recogniser
+that hears scripted lines; the model worker as a fake process."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -70,3 +71,19 @@ def fake_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield client
     finally:
         client.close()
+
+
+class ScriptedTranscriber:
+    """Hears each turn as the next scripted line (and counts the audio it was given)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        self.heard: list[float] = []
+        self.seconds: list[float] = []
+
+    def transcribe(self, audio: np.ndarray) -> Any:
+        from trainer.voice.stt import Transcription
+
+        self.heard.append(float(np.sqrt(np.mean(audio ** 2))) if len(audio) else 0.0)
+        self.seconds.append(len(audio) / 16000)
+        return Transcription(self.lines.pop(0) if self.lines else "", [], 0.01)

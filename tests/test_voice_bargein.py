@@ -109,6 +109,29 @@ def test_push_to_talk_has_no_barge_in() -> None:
     assert listener.barge_signal is None
 
 
+def test_terminal_push_to_talk_enter_starts_and_stops_the_turn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    mic = PushedMicrophone(noise_dbfs=-70.0)
+    answers = iter(["", "", "/end"])
+
+    def enter(_prompt: str) -> str:
+        answer = next(answers)
+        if answer == "" and not getattr(enter, "talking", False):
+            enter.talking = True  # type: ignore[attr-defined]
+            mic.push(tone(0.6), at=time.monotonic() + 0.1)  # said while "talking"
+        elif answer == "":
+            time.sleep(1.0)  # Enter again a second later: the turn ends there
+        return answer
+
+    monkeypatch.setattr("builtins.input", enter)
+    listener = MicrophoneListener(mic, SpanTranscriber(), push_to_talk=True, echo=None,
+                                  calibrate_seconds=0.1)
+    heard = listener.listen(None)
+    assert heard.text == "speech" and heard.measures["push_to_talk"] is True
+    assert listener.listen(None).ended_call  # /end hangs up
+    listener.close()
+
+
 def test_clock_player_takes_the_wav_length_and_stops_on_request(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "a.wav", tone(0.6), RATE)
     player = ClockPlayer()

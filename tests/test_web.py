@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from fakes import ScriptedTranscriber
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -22,7 +23,6 @@ from trainer.config import load_settings
 from trainer.db import Store, open_store
 from trainer.grading.pipeline import Grading
 from trainer.transcript import load_transcript
-from trainer.voice.stt import Transcription
 from trainer.web.app import create_app
 from trainer.web.live import FRAME_BYTES
 
@@ -32,18 +32,6 @@ VOICE_HELLO = {"type": "hello", "format": "pcm_s16le", "rate": 16000, "frame_ms"
 TEXT_HELLO = {"type": "hello", "mode": "text"}
 
 pytestmark = pytest.mark.timeout(120)
-
-
-class ScriptedTranscriber:
-    """Hears each turn as the next scripted line (and counts the audio it was given)."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = list(lines)
-        self.heard: list[float] = []
-
-    def transcribe(self, audio: np.ndarray) -> Transcription:
-        self.heard.append(float(np.sqrt(np.mean(audio ** 2))) if len(audio) else 0.0)
-        return Transcription(self.lines.pop(0) if self.lines else "", [], 0.01)
 
 
 @dataclass
@@ -274,6 +262,43 @@ def test_a_spoken_call_streams_audio_both_ways(world: World) -> None:
     assert meta["web_audio"]["frames"] >= 50 and meta["web_audio"]["sound_frames"] >= 40
     assert world.transcriber.heard[0] > 0.05  # the listener got the tone, not silence
     assert (world.root / "sessions" / sid / "audio" / "001-trainee.wav").exists()
+
+
+def test_push_to_talk_the_turn_is_what_was_held_and_ends_on_release(world: World) -> None:
+    """In push-to-talk the page sends frames only while the button is held: the server takes
+    the turn from press to release — a pause while held does not end it, letting go does."""
+    client = signed_in(world, "ann")
+    with client.websocket_connect("/ws/call?persona=test-caller", headers=ORIGIN) as ws:
+        ws.send_json(VOICE_HELLO)
+        ws.send_json({"type": "ptt", "mode": True})
+        sid = until(ws, "started")["session"]
+        _listening(ws)
+        time.sleep(1.5)  # nothing is sent while the button is up: no turn
+        assert world.transcriber.seconds == []
+        ws.send_json({"type": "ptt", "down": True})
+        _speak(ws, 0.6)
+        for _ in range(60):  # 1.2 s of quiet while held: a pause that would end a turn
+            ws.send_bytes(bytes(640))
+            time.sleep(0.02)
+        _speak(ws, 0.6)
+        ws.send_json({"type": "ptt", "down": False})
+        let_go = time.monotonic()
+        heard = until(ws, "transcript")
+        while heard["speaker"] != "trainee":
+            heard = until(ws, "transcript")
+        waited = time.monotonic() - let_go
+        assert heard["text"] == "I'm so sorry about that, Marcus."
+        assert len(world.transcriber.seconds) == 1  # one turn, pause and all
+        assert 2.2 <= world.transcriber.seconds[0] <= 3.2, world.transcriber.seconds
+        assert waited < 1.5, waited  # no waiting for a pause after the release
+        ws.send_json({"type": "ptt", "sideways": 1})
+        assert "give mode or down" in until(ws, "error")["message"]
+    deadline = time.monotonic() + 20
+    while world.app.state.web.calls.live() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    turns = json.loads((world.root / "sessions" / sid / "transcript.json").read_text())["turns"]
+    mine = [t for t in turns if t["speaker"] == "trainee"]
+    assert mine[0]["measures"]["push_to_talk"] is True
 
 
 def test_socket_refusals(world: World) -> None:

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from trainer.voice.listen import MicrophoneListener, TurnDetection
+    from trainer.voice.listen import MicrophoneListener, PushToTalk, TurnDetection
 
 Write = Callable[[str], None]
 LISTENER_MODES = ("keyboard", "script", "microphone", "wavs")
@@ -123,10 +123,10 @@ def build_turn_detection(settings: Settings, notify: Write = print) -> TurnDetec
 
 def microphone_listener(microphone: object, settings: Settings, transcriber: Transcriber, *,
                         notify: Write = print, echo: Write | None = print,
-                        push_to_talk: bool | None = None) -> MicrophoneListener:
+                        push_to_talk: bool | PushToTalk | None = None) -> MicrophoneListener:
     """The listener for a live microphone — a sound card, or a `PushedMicrophone` fed by a web
     page — with the settings' end-of-turn detection (``turn_detection``) and barge-in.
-    ``push_to_talk`` None: the setting."""
+    ``push_to_talk`` None: the setting; a `PushToTalk`: that button decides (a web page's)."""
     from trainer.voice import listen
 
     ptt = settings.push_to_talk if push_to_talk is None else push_to_talk

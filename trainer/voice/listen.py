@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -208,11 +208,37 @@ class _Finished:
         return self.early.finish(audio, self.speech_end)
 
 
+class PushToTalk(Protocol):
+    """Who decides when the trainee talks, in push-to-talk: ``active`` says whether this turn
+    is push-to-talk (a web page can switch it per turn); `wait_press` blocks until the trainee
+    starts talking (False: hang up), `wait_release` until they stop and their audio is in."""
+
+    @property
+    def active(self) -> bool: ...
+
+    def wait_press(self) -> bool: ...
+
+    def wait_release(self) -> None: ...
+
+
+class KeyboardPushToTalk:
+    """The terminal's push-to-talk: Enter starts and stops the turn; /end hangs up."""
+
+    active = True
+
+    def wait_press(self) -> bool:
+        return _ask("[Enter] to talk, /end to hang up: ").strip().lower() not in END_COMMANDS
+
+    def wait_release(self) -> None:
+        _ask("… talking; [Enter] to stop ")
+
+
 class MicrophoneListener:
     """The trainee's voice: calibrated to the room once, then each turn ends when ``turn``'s
     detector decides the trainee finished (a VAD pause checked by the turn model) — or, without
     ``turn``, after ``pause_threshold`` seconds of quiet (SpeechRecognition's energy rule), or,
-    with ``push_to_talk``, when Enter stops it. With ``turn``, what the trainee said is
+    with ``push_to_talk``, when Enter stops it (or when a `PushToTalk` given instead, such as
+    a web page's button, says the trainee let go). With ``turn``, what the trainee said is
     transcribed at each pause, so little is left to transcribe when they stop.
     The microphone stays open for the call: call `close` at the end.
 
@@ -220,7 +246,7 @@ class MicrophoneListener:
     ``stream.read(CHUNK)`` returning 16-bit mono PCM at 16 kHz (`PushedMicrophone`)."""
 
     def __init__(self, microphone: Any, transcriber: Transcriber, pause_threshold: float = 0.6,
-                 push_to_talk: bool = False, echo: Echo | None = print,
+                 push_to_talk: bool | PushToTalk = False, echo: Echo | None = print,
                  calibrate_seconds: float = 0.5, barge_in: bool = False,
                  silence_timeout: float = 10.0, turn: TurnDetection | None = None) -> None:
         self.microphone = microphone
@@ -231,12 +257,15 @@ class MicrophoneListener:
         # Called with the words so far when, at a pause, they read as a finished turn: the
         # call loop can start on the reply before the turn is confirmed.
         self.on_words: Callable[[str], None] | None = None
-        self.push_to_talk = push_to_talk
+        self.ptt: PushToTalk | None = (KeyboardPushToTalk() if push_to_talk is True
+                                       else push_to_talk or None)
+        self.push_to_talk = push_to_talk is True
         self.echo = echo
         self.calibrate_seconds = calibrate_seconds
         self.recognizer = _recognizer(pause_threshold)
-        # Barge-in needs automatic endpointing: in push-to-talk the trainee decides when to talk.
-        self.barge_signal = EventBargeIn() if barge_in and not push_to_talk else None
+        # Barge-in needs automatic endpointing: in push-to-talk the trainee decides when to talk
+        # (a page that switches push-to-talk per turn keeps it for its automatic turns).
+        self.barge_signal = EventBargeIn() if barge_in and not self.push_to_talk else None
         self._monitor: MicrophoneMonitor | None = None
         self._source: Any = None
 
@@ -273,8 +302,8 @@ class MicrophoneListener:
         source = self.open()
         barged = self._monitor.stop() if self._monitor is not None else []
         try:
-            if self.push_to_talk:
-                captured = self._push_to_talk(source)
+            if self.ptt is not None and self.ptt.active:
+                captured = self._push_to_talk(source, self.ptt)
                 if captured is None:
                     return Heard(text="", ended_call=True)
                 audio, capture_start = captured
@@ -293,6 +322,8 @@ class MicrophoneListener:
                 self._monitor.start()  # the caller answers next: watch for a barge-in
         if barged:
             heard.measures["barged_in"] = True
+        if self.ptt is not None and self.ptt.active:
+            heard.measures["push_to_talk"] = True
         if self.echo:
             self.echo(f"You: {heard.text or '(silence)'}")
         return heard
@@ -376,19 +407,21 @@ class MicrophoneListener:
         dropped = self.recognizer.pause_threshold - self.recognizer.non_speaking_duration
         return audio, returned - max(0.0, dropped) - _seconds(audio)
 
-    def _push_to_talk(self, source: Any) -> tuple[Any, float] | None:
+    def _push_to_talk(self, source: Any, ptt: PushToTalk) -> tuple[Any, float] | None:
         import speech_recognition as sr
 
-        if _ask("[Enter] to talk, /end to hang up: ").strip().lower() in END_COMMANDS:
+        if not ptt.wait_press():
             return None
         frames: list[bytes] = []
         stop = threading.Event()
         recorder = threading.Thread(target=_record_until, args=(source, frames, stop), daemon=True)
         capture_start = time.monotonic()
         recorder.start()
-        _ask("… talking; [Enter] to stop ")
-        stop.set()
-        recorder.join()
+        try:
+            ptt.wait_release()
+        finally:
+            stop.set()
+            recorder.join()
         audio = sr.AudioData(b"".join(frames), source.SAMPLE_RATE, source.SAMPLE_WIDTH)
         return audio, capture_start
 

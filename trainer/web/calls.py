@@ -198,6 +198,8 @@ class CallManager:
             call.link.end("trainee")
         elif kind == "text" and call.typed is not None:
             call.typed.inbox.put(str(msg.get("text", ""))[:2000])
+        elif kind == "ptt":
+            return _push_to_talk(call, msg)
         elif kind == "playback":
             with contextlib.suppress(TypeError, ValueError):
                 call.played[int(msg["utt"])] = int(msg["played_ms"])
@@ -267,6 +269,21 @@ class CallManager:
             if call.thread is not None:
                 call.thread.join(timeout=10)
         self.grader.shutdown(wait=True, cancel_futures=True)
+
+
+def _push_to_talk(call: LiveCall, msg: dict[str, Any]) -> str | None:
+    """A ``ptt`` frame: ``mode`` switches push-to-talk, ``down`` presses or lets go."""
+    if call.ptt is None:
+        return "this is a typed call: no push-to-talk"
+    if not any(isinstance(msg.get(k), bool) for k in ("mode", "down")):
+        return "ptt frame: give mode or down (true or false)"
+    if isinstance(msg.get("mode"), bool):
+        call.ptt.set_mode(msg["mode"])
+    if msg.get("down") is True:
+        call.ptt.press()
+    elif msg.get("down") is False:
+        call.ptt.release()
+    return None
 
 
 def socket_open(ws: WebSocket) -> bool:

@@ -4,7 +4,10 @@ call loop (`trainer.practice.practise`) runs unchanged in a thread.
 
 Page → server: a ``hello`` text frame, then 640-byte binary frames (20 ms of 16 kHz s16le mono);
 control frames ``{"type": "end"}``, ``{"type": "text", "text": …}`` (typed replies),
-``{"type": "playback", "utt": n, "played_ms": ms}``.
+``{"type": "playback", "utt": n, "played_ms": ms}``, ``{"type": "ptt", "mode": bool}``
+(push-to-talk on or off, from the next turn) and ``{"type": "ptt", "down": bool}`` (the talk
+button pressed or let go: in push-to-talk the turn is what was sent in between, and ends when
+the button is let go — no waiting for a pause).
 Server → page: ``started``, ``state`` (listening / thinking / speaking), ``tts_start`` {utt,
 rate}, binary PCM s16le, ``tts_end``, ``clear`` (stop playback now), ``transcript``, ``mood``,
 ``ended`` {session, debrief_url, ended_by}, ``busy``, ``error``.
@@ -33,7 +36,8 @@ from trainer.voice.base import EndOfInput, Heard, Listener
 from trainer.voice.pushed import PushedMicrophone
 from trainer.voice.stt import Transcriber, Transcription
 
-__all__ = ["FRAME_BYTES", "CallRuntime", "LiveCall", "SocketPlayer", "WebMicrophone", "check_hello"]
+__all__ = ["FRAME_BYTES", "CallRuntime", "LiveCall", "SocketPlayer", "WebMicrophone", "WebPushToTalk",
+           "check_hello"]
 
 RATE = 16000
 FRAME_MS = 20
@@ -159,9 +163,70 @@ class WebMicrophone(PushedMicrophone):
             if self.pos < oldest:
                 self.pos = oldest
 
+    def skip_to_now(self) -> None:
+        """Forget the backlog nobody read (nobody listens before a push-to-talk turn): the
+        frames pushed from now on are heard from now, back to back."""
+        with self.lock:
+            if self.t0 is not None:
+                now = round((time.monotonic() - self.t0) * self.SAMPLE_RATE)
+                self.pos = max(self.pos, now)
+                self.next_start = max(self.next_start, self.pos)
+
+    def drained(self) -> bool:
+        """Whether every frame pushed so far has been read."""
+        with self.lock:
+            return self.pos >= self.next_start
+
     def stats(self) -> dict[str, Any]:
         return {"frames": self.frames, "seconds": round(self.frames * FRAME_MS / 1000, 2),
                 "sound_frames": self.sound_frames, "peak_dbfs": round(self.peak_dbfs, 1)}
+
+
+class WebPushToTalk:
+    """The page's talk button (`trainer.voice.listen.PushToTalk`): the socket's ``ptt``
+    frames press and release it; the call thread waits on it. Switching push-to-talk off
+    while a turn waits for the button lets that turn go (it reads as silence)."""
+
+    DRAIN_S = 2.0  # after the button is let go, wait at most this long for its last frames
+
+    def __init__(self, link: Link, mic: WebMicrophone) -> None:
+        self.link, self.mic = link, mic
+        self.mode = False
+        self.down = threading.Event()
+        self.up = threading.Event()
+
+    @property
+    def active(self) -> bool:
+        return self.mode
+
+    def set_mode(self, on: bool) -> None:
+        self.mode = on
+        for event in (self.down, self.up):
+            if on:
+                event.clear()
+            else:
+                event.set()  # a turn waiting for the button goes on
+
+    def press(self) -> None:
+        self.mic.skip_to_now()  # before this press's first frame is pushed
+        self.up.clear()
+        self.down.set()
+
+    def release(self) -> None:
+        self.down.clear()
+        self.up.set()
+
+    def wait_press(self) -> bool:
+        while not self.down.wait(0.05):
+            self.link.check()  # the call ended meanwhile: EndOfInput
+        return True
+
+    def wait_release(self) -> None:
+        while not self.up.wait(0.05):
+            self.link.check()
+        deadline = time.monotonic() + self.DRAIN_S
+        while not self.mic.drained() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 class SocketPlayer:
@@ -316,6 +381,7 @@ class LiveCall:
     link: Link
     mic: WebMicrophone
     typed: TypedListener | None = None
+    ptt: WebPushToTalk | None = None
     session_id: str | None = None
     session_dir: Path | None = None
     ended_by: str | None = None
@@ -334,6 +400,8 @@ class LiveCall:
                    WebMicrophone(link))
         if mode == "text":
             call.typed = TypedListener(link)
+        else:
+            call.ptt = WebPushToTalk(link, call.mic)
         return call
 
     @property
@@ -373,7 +441,7 @@ class LiveCall:
         else:
             listener = factory.microphone_listener(self.mic, settings, runtime.transcriber,
                                                    notify=lambda _m: None, echo=None,
-                                                   push_to_talk=False)
+                                                   push_to_talk=self.ptt or False)
             barge = getattr(listener, "barge_signal", None)
         player = SocketPlayer(self.link)
         speaker = factory.build_speaker(settings, self._write, engine=self.persona.voice.engine,

@@ -80,6 +80,7 @@
     ws.onopen = () => {
       ws.send(JSON.stringify(typed ? {type: "hello", mode: "text"}
                                    : {type: "hello", format: "pcm_s16le", rate: 16000, frame_ms: 20}));
+      if (!typed) send({type: "ptt", mode: pttMode});
       retries = 0;
     };
     ws.onmessage = (e) => {
@@ -159,9 +160,22 @@
     $("help-button").setAttribute("aria-expanded", String(!h.hidden));
   });
   $("show-transcript").addEventListener("change", (e) => { $("transcript").hidden = !e.target.checked; });
-  $("ptt-mode").addEventListener("change", (e) => { pttMode = e.target.checked; $("ptt").hidden = !pttMode; });
-  const down = () => { pttDown = true; $("ptt").classList.add("held"); };
-  const up = () => { pttDown = false; $("ptt").classList.remove("held"); };
+  // Push-to-talk: frames go up only while the button (or Space) is held; the server is told
+  // when it is pressed and let go, and ends the turn on the release.
+  $("ptt-mode").addEventListener("change", (e) => {
+    pttMode = e.target.checked; $("ptt").hidden = !pttMode;
+    if (!typed) send({type: "ptt", mode: pttMode});
+  });
+  const down = () => {
+    if (pttDown) return;
+    send({type: "ptt", down: true});  // before the first frame of this turn
+    pttDown = true; $("ptt").classList.add("held");
+  };
+  const up = () => {
+    if (!pttDown) return;
+    pttDown = false; $("ptt").classList.remove("held");
+    send({type: "ptt", down: false});
+  };
   $("ptt").addEventListener("pointerdown", down);
   $("ptt").addEventListener("pointerup", up);
   $("ptt").addEventListener("pointerleave", up);
