@@ -73,6 +73,40 @@ def fake_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         client.close()
 
 
+class PrefillChat(ScriptedChat):
+    """A local-like model (it has ``prefill``, so the caller prefixes its replies): records
+    what was read ahead, as (the prompt's last message, the assistant prefix)."""
+
+    prefills: list[tuple[str, str | None]] = Field(default_factory=list)
+
+    def prefill(self, messages: list[Any], assistant_prefix: str | None = None) -> None:
+        self.prefills.append((str(messages[-1].content), assistant_prefix))
+
+    @property
+    def read(self) -> list[str]:
+        """What was read ahead, prompts only."""
+        return [prompt for prompt, _ in self.prefills]
+
+
+class ForeseeingListener:
+    """Hands each line to ``on_words`` (as the microphone does at a finished-sounding pause)
+    before returning it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.on_words: Any = None
+
+    def listen(self, save_as: Path | None) -> Any:
+        from trainer.voice.base import EndOfInput, Heard
+
+        if not self.lines:
+            raise EndOfInput
+        text = self.lines.pop(0)
+        if self.on_words is not None:
+            self.on_words(text)
+        return Heard(text)
+
+
 class ScriptedTranscriber:
     """Hears each turn as the next scripted line (and counts the audio it was given)."""
 

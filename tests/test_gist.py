@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fakes import ScriptedChat
+from fakes import PrefillChat, ScriptedChat
 from langchain_core.outputs import ChatGenerationChunk
 
 from trainer.caller import Caller
@@ -162,18 +162,11 @@ def test_blame_names_who_was_blamed_and_quotes_the_words() -> None:
                            "side'). She rejects that excuse: sorting it out is their job. ")
 
 
-class LocalScriptedChat(ScriptedChat):
-    """Looks like the in-process model to the caller (it has ``prefill``): replies get prefixed."""
-
-    def prefill(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
 def test_a_fact_asked_for_opens_the_callers_line() -> None:
     persona = _persona("calm-marcus")
     step = Director(persona, seed=0).step(persona.opening, "Could you give me your account number?")
     assert step.opener == "It's BL-3307-5521."
-    model = LocalScriptedChat(replies=["Anything else you need?"])
+    model = PrefillChat(replies=["Anything else you need?"])
     history = [Turn(0, "caller", persona.opening, 0, 1),
                Turn(1, "trainee", "Could you give me your account number?", 1, 2)]
     line = list(Caller(persona, model).stream_line(history, step.direction, step.opener))
@@ -190,7 +183,7 @@ def test_any_other_question_is_quoted_and_answered() -> None:
     assert gist.text() == "The agent just asked ('Which of those suits you'). She answers that. "
 
 
-class SilentLocalChat(LocalScriptedChat):
+class SilentLocalChat(PrefillChat):
     """Stops at once: streams no chunk at all (LangChain then raises)."""
 
     def _stream(self, *args: object, **kwargs: object) -> Iterator[ChatGenerationChunk]:

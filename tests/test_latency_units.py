@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from fakes import ScriptedChat
-from pydantic import Field
+from fakes import ForeseeingListener, PrefillChat, ScriptedChat
 
 from trainer.caller import Caller, split_first_clause
 from trainer.director import Director
@@ -18,7 +17,7 @@ from trainer.personas import PersonaError, find_persona, load_persona
 from trainer.session import Call, _held, reply_delay, run_call
 from trainer.store import SessionWriter, load_session
 from trainer.transcript import Mood
-from trainer.voice.base import EndOfInput, Heard
+from trainer.voice.base import Heard
 from trainer.voice.text import ScriptListener, TextSpeaker
 
 PERSONAS = [Path(__file__).resolve().parent.parent / "personas"]
@@ -52,15 +51,6 @@ def test_caller_speaks_its_first_clause_first_unless_told_not_to() -> None:
         "Listen, this is the third time I've called.", "Fix it."]
 
 
-class PrefillChat(ScriptedChat):
-    """A local-like model: records every prefill (what was read into the cache, and when)."""
-
-    prefills: list[str] = Field(default_factory=list)
-
-    def prefill(self, messages: list[Any], assistant_prefix: str | None = None) -> None:
-        self.prefills.append(str(messages[-1].content))
-
-
 class RecordingSpeaker(TextSpeaker):
     def __init__(self, model: PrefillChat) -> None:
         super().__init__(write=lambda _s: None)
@@ -68,7 +58,7 @@ class RecordingSpeaker(TextSpeaker):
         self.prefills_before: list[int] = []
 
     def say(self, sentences: Any, style: Any, save_as: Any) -> Any:
-        self.prefills_before.append(len(self.model.prefills))
+        self.prefills_before.append(len(self.model.read))
         return super().say(sentences, style, save_as)
 
 
@@ -86,7 +76,7 @@ def test_the_persona_prompt_is_read_while_the_opening_plays(tmp_path: Path) -> N
     call = _call(tmp_path, model, ScriptListener(["Hello."]), speaker)
     run_call(call)
     call.caller.wait_warm()
-    assert "opening" not in model.prefills[0] and call.persona.opening in model.prefills[0]
+    assert "opening" not in model.read[0] and call.persona.opening in model.read[0]
     assert speaker.prefills_before[0] == 1  # the warm-up started before the opening was said
 
 
@@ -150,23 +140,6 @@ def test_timing_is_validated_strictly(tmp_path: Path) -> None:
         load_persona(_persona_file(tmp_path, wait=1))
 
 
-class ForeseeingListener:
-    """Hands each line to ``on_words`` (as the microphone does at a finished-sounding pause)
-    before returning it."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.on_words: Any = None
-
-    def listen(self, save_as: Path | None) -> Heard:
-        if not self.lines:
-            raise EndOfInput
-        text = self.lines.pop(0)
-        if self.on_words is not None:
-            self.on_words(text)
-        return Heard(text)
-
-
 def test_the_reply_prompt_is_read_before_the_turn_is_confirmed(tmp_path: Path) -> None:
     lines = ["Calm down, Dana.", "I'm so sorry. I will send a new table by Friday."]
     model = PrefillChat(replies=["Calm down?!", "Friday. Fine."])
@@ -178,6 +151,6 @@ def test_the_reply_prompt_is_read_before_the_turn_is_confirmed(tmp_path: Path) -
     assert result.ended_by == "turn_limit", (result.ended_by, result.error)
     assert [t.mood for t in turns] == [t.mood for t in load_session(plain.session_dir).turns]
     for n, trainee in ((2, lines[0]), (4, lines[1])):
-        foreseen = [p for p in model.prefills if trainee in p and turns[n].direction in p]
+        foreseen = [p for p in model.read if trainee in p and turns[n].direction in p]
         assert foreseen, f"turn {n}: the reply's prompt was not read ahead"
-    assert model.prompts[1][-1].content in model.prefills  # the very prompt the reply used
+    assert model.prompts[1][-1].content in model.read  # the very prompt the reply used

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from fakes import ScriptedChat
-from pydantic import Field
+from fakes import ForeseeingListener, PrefillChat, ScriptedChat
 
 from trainer.caller import Caller
 from trainer.director import Director
@@ -21,7 +20,7 @@ from trainer.reactions import BUILT_IN, choose_reaction, situation
 from trainer.session import Call, run_call
 from trainer.store import SessionWriter, load_session
 from trainer.transcript import Turn
-from trainer.voice.base import EndOfInput, Heard
+from trainer.voice.base import Heard
 from trainer.voice.text import TextSpeaker
 
 PERSONAS = [Path(__file__).resolve().parent.parent / "personas"]
@@ -111,41 +110,32 @@ def test_reactions_vary_over_a_call_and_leave_the_mood_alone() -> None:
     assert all(said) and all(x != y for x, y in itertools.pairwise(said))
 
 
-class LocalChat(ScriptedChat):
-    """A local-like model (it has `prefill`): records what was read ahead, prefix included."""
-
-    prefills: list[tuple[str, str | None]] = Field(default_factory=list)
-
-    def prefill(self, messages: list[Any], assistant_prefix: str | None = None) -> None:
-        self.prefills.append((str(messages[-1].content), assistant_prefix))
-
-
 HISTORY = [Turn(0, "caller", "My table is cracked.", 0, 0),
            Turn(1, "trainee", "Calm down, ma'am.", 0, 0)]
 
 
 def test_the_reaction_is_said_first_and_the_model_continues_after_it() -> None:
-    model = LocalChat(replies=["Don't tell me to calm down."])
+    model = PrefillChat(replies=["Don't tell me to calm down."])
     line = list(Caller(dana(), model).stream_line(HISTORY, "angry", reaction="Excuse me?"))
     assert line == ["Excuse me?", "Don't tell me to calm down."]
     assert model.kwargs[0]["assistant_prefix"] == "Dana: Excuse me?"
 
 
 def test_reaction_then_opener_begin_the_reply() -> None:
-    model = LocalChat(replies=["Write it down."])
+    model = PrefillChat(replies=["Write it down."])
     line = list(Caller(dana(), model).stream_line(HISTORY, "x", "It's HN-48213.", "Fine."))
     assert line == ["Fine.", "It's HN-48213.", "Write it down."]
     assert model.kwargs[0]["assistant_prefix"] == "Dana: Fine. It's HN-48213."
 
 
 def test_after_a_reaction_the_model_does_not_interject_again() -> None:
-    model = LocalChat(replies=["Oh. Um, well, I suppose that helps."])
+    model = PrefillChat(replies=["Oh. Um, well, I suppose that helps."])
     line = list(Caller(dana(), model).stream_line(HISTORY, "x", reaction="Mm."))
     assert line == ["Mm.", "Um, well, I suppose that helps."]
 
 
 def test_a_reaction_alone_is_not_a_line() -> None:
-    model = LocalChat(replies=["My table is cracked."])  # a repeat: dropped
+    model = PrefillChat(replies=["My table is cracked."])  # a repeat: dropped
     line = list(Caller(dana(), model).stream_line(HISTORY, "angry", reaction="Mm."))
     assert line[0] == "Mm." and len(line) == 2  # the persona's fallback line follows
 
@@ -155,21 +145,6 @@ def test_a_remote_model_gets_no_reaction() -> None:
     assert list(Caller(dana(), model).stream_line(HISTORY, "angry", reaction="Excuse me?")) == \
         ["Don't tell me to calm down."]
     assert "assistant_prefix" not in model.kwargs[0]
-
-
-class Foreseeing:
-    """Hands each line to ``on_words`` before returning it, as the microphone does."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines, self.on_words = lines, None
-
-    def listen(self, save_as: Path | None) -> Heard:
-        if not self.lines:
-            raise EndOfInput
-        text = self.lines.pop(0)
-        if self.on_words is not None:
-            self.on_words(text)
-        return Heard(text)
 
 
 class Wrapper:
@@ -185,10 +160,10 @@ class Wrapper:
 
 def test_a_call_speaks_the_reaction_first_and_reads_it_ahead(tmp_path: Path) -> None:
     persona = dana()
-    model = LocalChat(replies=["Don't you dare."])
+    model = PrefillChat(replies=["Don't you dare."])
     writer = SessionWriter(tmp_path / "sessions", persona.id, {"caller_name": persona.name})
     call = Call(persona, Caller(persona, model), Director(persona, seed=0),
-                TextSpeaker(write=lambda _s: None), Wrapper(Foreseeing(["Calm down, Dana."])),
+                TextSpeaker(write=lambda _s: None), Wrapper(ForeseeingListener(["Calm down, Dana."])),
                 writer, max_turns=1)
     result = run_call(call)
     call.caller.wait_warm()
