@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,7 +124,7 @@ def _without_reactions(persona: Persona) -> Persona:
 
 
 def one_call(persona: Persona, clips: list[np.ndarray], new: bool, seed: int,
-             whisper: dict[bool, WhisperTranscriber]) -> list[dict[str, float]]:
+             whisper: dict[bool, WhisperTranscriber]) -> list[dict[str, Any]]:
     settings = _settings(new)
     persona = persona if new else _without_reactions(persona)
     mic = PushedMicrophone()
@@ -158,6 +159,7 @@ def one_call(persona: Persona, clips: list[np.ndarray], new: bool, seed: int,
             "end_of_turn": trainee.returned[n] - end - tm.get("transcribe_s", 0.0),
             "transcription": tm.get("transcribe_s", 0.0),
             "director": tm.get("director_s", 0.0),
+            "handoff": started - trainee.returned[n] - tm.get("director_s", 0.0),
             "first_sound": first_s,
             "synthesis": synthesis,
             "voice_to_voice": first_audio - end,
@@ -165,6 +167,8 @@ def one_call(persona: Persona, clips: list[np.ndarray], new: bool, seed: int,
             "voice_to_words": started + words_s + synthesis - end,
             "reaction": float(bool(cm.get("reaction"))),
             "cut": float(trainee_turn.text.count(" ") + 1 < len(LINES[n].split()) * 0.6),
+            "end_wait": float(tm.get("end_wait_s", 0.0)),
+            "ended_by": str(tm.get("end_of_turn", "pause")),
         })
     return rows
 
@@ -173,6 +177,7 @@ LABELS = {
     "end_of_turn": "end of turn (silence + decision)",
     "transcription": "transcription left after it",
     "director": "director",
+    "handoff": "hand-off (turn saved, line started)",
     "first_sound": "caller's first piece ready",
     "synthesis": "its synthesis",
     "voice_to_voice": "voice-to-voice (first caller sound)",
@@ -181,7 +186,7 @@ LABELS = {
 }
 
 
-def report(rows: dict[str, list[dict[str, float]]]) -> None:
+def report(rows: dict[str, list[dict[str, Any]]]) -> None:
     names = list(rows)
     head = "".join(f"{n + ' p50':>11}{n + ' p95':>11}" for n in names)
     print(f"{'stage (s)':<36}{head}")
@@ -197,6 +202,11 @@ def report(rows: dict[str, list[dict[str, float]]]) -> None:
             new = [r[key] for r in rows["new"]]
             print(f"new / old {LABELS[key]}: p50 {statistics.median(new) / statistics.median(old):.2f}"
                   f", p95 {pct(new, 0.95) / pct(old, 0.95):.2f}")
+    for n in names:
+        reasons = Counter(r["ended_by"] for r in rows[n])
+        waits = [r["end_wait"] for r in rows[n]]
+        print(f"{n}: turns ended by " + ", ".join(f"{k} {v}" for k, v in reasons.most_common())
+              + f"; silence waited p50 {statistics.median(waits):.2f} s")
     for n in names:
         print(f"{n}: {len(rows[n])} turns, {int(sum(r['reaction'] for r in rows[n]))} began with "
               f"a spoken reaction, {int(sum(r['cut'] for r in rows[n]))} transcripts with under "
@@ -219,7 +229,7 @@ def main() -> None:
         clips = make_clips(Path(tmp))
         print("warm-up call (not counted): loads the models")
         one_call(persona, clips[:2], True, 100, whisper)
-        rows: dict[str, list[dict[str, float]]] = {p: [] for p in pipelines}
+        rows: dict[str, list[dict[str, Any]]] = {p: [] for p in pipelines}
         for n in range(args.calls):
             for p in pipelines:
                 got = one_call(persona, clips, p == "new", n, whisper)

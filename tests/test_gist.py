@@ -196,3 +196,14 @@ def test_a_model_that_adds_nothing_after_the_opener_still_gives_the_line() -> No
     history = [Turn(0, "caller", persona.opening, 0, 1)]
     assert list(Caller(persona, model).stream_line(history, "x", "It's BL-3307-5521.")) == \
         ["It's BL-3307-5521."]
+
+
+def test_thanks_for_calling_before_a_question_opens_the_call_rather_than_closing_it() -> None:
+    d = Director(_persona("irate-dana"), seed=1)
+    opening = d.step(d.persona.opening, "Hello, thanks for calling. Can I have your order "
+                     "number please?")
+    assert opening.action != "goodbye"
+    assert opening.opener or opening.reaction  # something said at once, then the line goes on
+    assert "goodbye" not in d.gist("", "Hello, thanks for calling. How can I help?", set(),
+                                   set()).kinds
+    assert d.gist("", "Thanks for calling, and have a good day.", set(), set()).kinds[0] == "goodbye"

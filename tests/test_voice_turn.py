@@ -15,7 +15,14 @@ from trainer.voice.listen import MicrophoneListener, TurnDetection
 from trainer.voice.measures import speech_span
 from trainer.voice.pushed import PushedMicrophone
 from trainer.voice.stt import Transcription, Word
-from trainer.voice.turn import WINDOW, WINDOW_S, TurnDetector, TurnParams, words_finished
+from trainer.voice.turn import (
+    WINDOW,
+    WINDOW_S,
+    TurnDetector,
+    TurnParams,
+    finishing_wait,
+    words_finished,
+)
 
 RATE = 16000
 
@@ -102,13 +109,28 @@ def test_words_finished_reads_whispers_punctuation_and_the_last_word(
 
 def test_finished_words_without_the_model_end_the_turn_after_the_confirm_silence() -> None:
     texts = iter(["I can offer you a refund, or", "I can offer you a refund or a replacement."])
-    detector = TurnDetector(energy_vad, ScriptedTurnModel([0.9, 0.2]),
+    detector = TurnDetector(energy_vad, ScriptedTurnModel([0.9, 0.0]),
                             TurnParams(confirm_s=1.0), transcript=lambda _d: next(texts))
     end = run(detector, np.concatenate([tone(0.6), quiet(1.5), tone(0.6), quiet(3.0)]))
     assert end is not None and end.reason == "confirmed"  # the model alone would have cut
     assert end.speech_end * WINDOW_S == pytest.approx(2.7, abs=0.07)
     assert (end.decided_at - end.speech_end) * WINDOW_S == pytest.approx(1.0, abs=0.04)
     assert end.texts[0] == "I can offer you a refund, or"
+
+
+@pytest.mark.parametrize(("p_done", "text", "wait"), [
+    (0.0, "I can offer you.", 1.3),  # the model is sure they go on: the whole confirm wait
+    (0.25, "I can offer you.", 0.9),  # it leans finished: halfway down to finish_s
+    (0.6, "I can offer you.", 0.5),  # finished by the model
+    (0.0, "Which one would you prefer?", 0.8),  # a question hands the floor over
+    (0.45, "Which one would you prefer?", 0.58),  # ... the lean still counts below question_s
+    (0.9, "I can offer you a refund, or", 3.0),  # words that need more
+    (0.2, None, 3.0),  # no words: the model alone, unsure
+    (0.7, None, 0.5),
+])
+def test_the_wait_falls_as_the_model_leans_finished_and_after_a_question(
+        p_done: float, text: str | None, wait: float) -> None:
+    assert finishing_wait(TurnParams(), p_done, text) == pytest.approx(wait, abs=0.01)
 
 
 def test_model_and_words_agreeing_end_the_turn_at_once() -> None:

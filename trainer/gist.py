@@ -274,13 +274,20 @@ def _behaviour(b: str, words: str, line: str, persona: Persona, m: _Mood) -> Sai
     return Said(b, what.format(**p), answer.format(**p))  # quotes carry no braces (_quote)
 
 
+def _closes(line: str) -> bool:
+    """"Thanks for calling" closes the call unless a question follows it: "Hello, thanks for
+    calling. Can I have your order number?" opens one."""
+    m = _CLOSING.search(line)
+    return m is not None and "?" not in line[m.end():]
+
+
 def _closing(line: str, m: _Mood, missing: str) -> Said | None:
     p = m.p
     if _ANYTHING_ELSE.search(line):
         return Said("anything_else", "asked if there is anything else",
                     f"{p['she']} says no, that's all" if m.settled
                     else f"{p['she']} says yes: it is not sorted yet, {missing}")
-    if is_goodbye(line) or _CLOSING.search(line):
+    if is_goodbye(line) or _closes(line):
         return Said("goodbye", "said goodbye",
                     f"{p['she']} says goodbye" if m.settled
                     else f"{p['she']} says goodbye curtly: it is not sorted")

@@ -39,6 +39,7 @@ __all__ = [
     "TurnDetector",
     "TurnParams",
     "TurnScorer",
+    "finishing_wait",
     "load_smart_turn",
     "smart_turn_path",
     "words_finished",
@@ -162,7 +163,8 @@ class TurnParams:
     stop_s: float = 0.2  # silence before the turn model is asked and the words transcribed
     finish_s: float = 0.5  # the earliest end: a sentence gap is shorter (espeak: 0.3–0.45 s)
     threshold: float = 0.5  # turn-model probability that counts as finished
-    confirm_s: float = 1.3  # silence that ends a turn whose words read as finished
+    confirm_s: float = 1.3  # silence that ends a turn whose finished words the model doubts
+    question_s: float = 0.8  # ... at most, when those words end in a question mark
     max_pause_s: float = 3.0  # silence that ends a turn whatever the model says
     pause_s: float = 0.6  # without a turn model: the silence that ends a turn
     preroll_s: float = 0.3  # audio kept from before the speech started
@@ -221,15 +223,38 @@ def words_finished(text: str) -> bool | None:
     return last not in (DANGLING if text.endswith("?") else DANGLING_BEFORE_STOP)
 
 
+def finishing_wait(params: TurnParams, p_done: float, text: str | None) -> float:
+    """The silence that ends a turn, given the turn model's P(finished) and the words so far.
+
+    Words that need more ("…a refund, or") wait for ``max_pause_s``. A finished turn by the
+    model ends at ``finish_s``. Finished words the model doubts wait between the two: from
+    ``confirm_s`` when it is sure the speaker goes on down towards ``finish_s`` as it leans
+    finished — and no longer than ``question_s`` after a question, which hands the floor over.
+    No words yet: the model decides alone."""
+    finished = words_finished(text) if text is not None else None
+    if finished is False:
+        return params.max_pause_s
+    earliest = max(params.stop_s, params.finish_s)
+    if p_done >= params.threshold:
+        return earliest
+    if finished is None:
+        return params.max_pause_s
+    lean = max(0.0, p_done) / params.threshold
+    wait = params.confirm_s - (params.confirm_s - earliest) * lean
+    if text is not None and text.rstrip().endswith("?"):
+        wait = min(wait, params.question_s)
+    return max(earliest, wait)
+
+
 @dataclass
 class TurnDetector:
     """Feed 32 ms windows in order with `feed`; it returns an `EndOfTurn` once the turn is over.
 
     At a pause of ``stop_s`` the turn model is asked, and, given ``transcript``, what was said
     so far is read too: both agreeing the trainee finished ends the turn once the silence
-    reaches ``finish_s`` (the models run meanwhile); finished words alone end it after
-    ``confirm_s``; otherwise it ends after ``max_pause_s``. ``on_pause`` is called (with the
-    detector) first — the moment to start transcribing what was said so far, which
+    reaches ``finish_s`` (the models run meanwhile); finished words the model doubts end it
+    later, up to ``confirm_s`` (`finishing_wait`); otherwise it ends after ``max_pause_s``.
+    ``on_pause`` is called (with the detector) first — the moment to start transcribing what was said so far, which
     ``transcript`` then returns."""
 
     vad: Vad
@@ -317,12 +342,7 @@ class TurnDetector:
         self.probabilities.append(p_done)
         text = self.transcript(self) if self.transcript is not None else None
         self.texts.append(text)
-        finished = words_finished(text) if text is not None else None
-        if finished is False:
-            return self.params.max_pause_s
-        if p_done >= self.params.threshold:
-            return max(self.params.stop_s, self.params.finish_s)
-        return self.params.confirm_s if finished else self.params.max_pause_s
+        return finishing_wait(self.params, p_done, text)
 
     def _end(self, reason: str, index: int) -> EndOfTurn:
         return EndOfTurn(reason, self.speech_start, self.speech_end, index + 1,
