@@ -36,17 +36,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from machine import tokens_per_second
 from stats import pct
+from voice_call_bench import LINES as CLI_LINES
 
 from trainer.config import load_settings
 from trainer.voice.wav import read_wav, resample
 
-LINES = [
-    "Hello, thanks for calling. Can I have your order number please?",
-    "I am so sorry, that sounds really frustrating after three calls.",
-    "So just to confirm, the table arrived cracked and two chairs are missing?",
-    "I can send a replacement, or refund you in full and collect the set.",
-    "I will book it now, and you will get an email within one hour.",
-]
+LINES = CLI_LINES  # the terminal's scripted trainee (bench/voice_call_bench.py)
 FRAME = 320  # samples: 20 ms at 16 kHz
 
 
@@ -58,7 +53,10 @@ def render_turns(folder: Path, n: int) -> list[list[bytes]]:
         subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), line],
                        check=True, capture_output=True)
         audio, rate = read_wav(path)
-        pcm = (np.clip(resample(audio, rate, 16000), -1, 1) * 32767).astype("<i2")
+        audio = resample(audio, rate, 16000)
+        loud = np.flatnonzero(np.abs(audio) > 0.01)  # the last word's end, as v2v_bench trims
+        audio = audio[: loud[-1] + 1] if loud.size else audio
+        pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
         pcm = np.concatenate([pcm, np.zeros(-len(pcm) % FRAME, "<i2")])
         turns.append([pcm[j:j + FRAME].tobytes() for j in range(0, len(pcm), FRAME)])
     return turns
@@ -189,17 +187,23 @@ def web_round(n: int, persona: str, turns: list[list[bytes]], model: str
     return samples, [r["busy"] for r in results if r["busy"]]
 
 
-def cli_round(persona: str, calls: int, turns: int) -> list[float]:
-    """The terminal's voice-to-voice (excl. endpointing) on the same machine, same run: the
-    same trainee lines through bench/voice_call_bench.py's scripted call."""
-    from voice_call_bench import one_call as cli_call
+def cli_round(persona: str, calls: int, turns: int) -> list[tuple[float, float]]:
+    """The terminal's voice-to-voice on the same machine, same run: bench/v2v_bench.py's
+    scripted call (the new pipeline, the same trainee lines, through the microphone listener),
+    per turn (voice-to-voice, end of turn until the transcript is ready)."""
+    import v2v_bench
 
+    from trainer.personas import find_persona
+    from trainer.voice.stt import WhisperTranscriber
+
+    settings = load_settings().settings
+    found = find_persona(persona, settings.persona_dirs())
+    whisper = {True: WhisperTranscriber()}
     with tempfile.TemporaryDirectory() as tmp:
-        for n, line in enumerate(LINES[:turns]):
-            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w",
-                            str(Path(tmp) / f"{n:02d}.wav"), line], check=True)
-        return [r["voice_to_voice"] for n in range(calls)
-                for r in cli_call(persona, Path(tmp), seed=n)]
+        clips = v2v_bench.make_clips(Path(tmp))[:turns]
+    v2v_bench.one_call(found, clips[:2], True, 100, whisper)  # warm-up, not counted
+    return [(r["voice_to_voice"], r["end_of_turn"] + r["transcription"])
+            for n in range(calls) for r in v2v_bench.one_call(found, clips, True, n, whisper)]
 
 
 def loopback_server(model_path: Path, threads: int) -> tuple[str, subprocess.Popen[bytes]]:
@@ -236,7 +240,7 @@ def report_round(label: str, samples: list[tuple[float, float]], refused: list[s
     ends = [e for _, e in samples]
     print(f"{label:<40}{len(total):>6}{statistics.median(total):8.2f}{pct(total, 0.95):8.2f}"
           f"{statistics.median(ends):8.2f}{statistics.median(reply):8.2f}{pct(reply, 0.95):8.2f}"
-          f"{statistics.median(reply) / cli50:8.2f}  refused {len(refused)}", flush=True)
+          f"{statistics.median(total) / cli50:8.2f}  refused {len(refused)}", flush=True)
 
 
 def main() -> None:
@@ -267,9 +271,8 @@ def main() -> None:
         print(f"{'path':<40}{'turns':>6}{'v2v p50':>8}{'p95':>8}{'eot p50':>8}{'reply50':>8}"
               f"{'p95':>8}{'ratio':>8}", flush=True)
         cli = cli_round(args.persona, args.cli_calls, args.turns)
-        cli50 = statistics.median(cli)
-        print(f"{'terminal (reply after end of turn)':<40}{len(cli):>6}{'':>8}{'':>8}{'':>8}"
-              f"{cli50:8.2f}{pct(cli, 0.95):8.2f}{1.0:8.2f}", flush=True)
+        cli50 = statistics.median(v for v, _ in cli)
+        report_round("terminal (microphone listener)", cli, [], cli50)
         specs = [("embedded", "local")]
         server = None
         if args.server:
@@ -288,8 +291,9 @@ def main() -> None:
                 server.wait(timeout=30)
     print("(page-seen, per trainee turn: v2v = last speech frame sent -> first caller audio "
           "frame received, end of turn (eot) included; eot = until the page is told 'thinking';"
-          " reply = v2v - eot; ratio = web reply p50 / terminal reply p50 — the terminal's: "
-          "bench/voice_call_bench.py's scripted call, end of speech -> first caller audio ready)")
+          " reply = v2v - eot; ratio = v2v p50 / the terminal's v2v p50 — the terminal's: "
+          "bench/v2v_bench.py's scripted call, new pipeline, last word -> first caller audio "
+          "ready, its eot until the transcript is ready)")
 
 
 if __name__ == "__main__":

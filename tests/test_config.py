@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.config import ConfigError, load_settings
+from trainer.config import ConfigError, Settings, load_settings
 
 
 def test_defaults_then_file_then_env(trainer_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,3 +32,20 @@ def test_bad_values_name_the_source(trainer_home: Path, monkeypatch: pytest.Monk
     (trainer_home / "config.toml").write_text("colour = 1\n")
     with pytest.raises(ConfigError, match="colour: unknown setting"):
         load_settings()
+
+
+@pytest.mark.parametrize(("model", "director", "spec"), [
+    ("local", None, "cues"),  # the embedded model: the reader alone directs
+    ("openai:qwen@http://127.0.0.1:8080/v1", None, "cues"),  # a server on this machine's cores
+    ("openai:qwen@http://localhost:8080/v1", None, "cues"),
+    ("openai:qwen@http://gpu-box:8000/v1", None, "openai:qwen@http://gpu-box:8000/v1"),
+    ("openai:gpt-4o-mini", None, "openai:gpt-4o-mini"),
+    ("openai:qwen@http://127.0.0.1:8080/v1", "openai:qwen@http://127.0.0.1:8080/v1",
+     "openai:qwen@http://127.0.0.1:8080/v1"),  # set explicitly: used
+])
+def test_the_director_asks_a_model_only_off_this_machine_unless_told(
+        model: str, director: str | None, spec: str) -> None:
+    from trainer.practice import director_spec
+
+    settings = Settings(model=model, director_model=director)
+    assert director_spec(settings) == spec

@@ -140,11 +140,19 @@ def test_a_reaction_alone_is_not_a_line() -> None:
     assert line[0] == "Mm." and len(line) == 2  # the persona's fallback line follows
 
 
-def test_a_remote_model_gets_no_reaction() -> None:
+def test_a_remote_model_is_told_the_reaction_said_aloud_and_goes_on_from_it() -> None:
     model = ScriptedChat(replies=["Don't tell me to calm down."])
-    assert list(Caller(dana(), model).stream_line(HISTORY, "angry", reaction="Excuse me?")) == \
-        ["Don't tell me to calm down."]
-    assert "assistant_prefix" not in model.kwargs[0]
+    line = list(Caller(dana(), model).stream_line(HISTORY, "angry", reaction="Excuse me?"))
+    assert line == ["Excuse me?", "Don't tell me to calm down."]
+    assert "assistant_prefix" not in model.kwargs[0]  # a chat API cannot be given a prefix
+    assert 'Dana has just said "Excuse me?" aloud' in str(model.prompts[0][-1].content)
+
+
+def test_a_remote_model_that_says_the_reaction_again_is_heard_once() -> None:
+    model = ScriptedChat(replies=["Excuse me? Don't you dare."])
+    line = list(Caller(dana(), model).stream_line(HISTORY, "angry", "It's HN-48213.",
+                                                  "Excuse me?"))
+    assert line == ["Excuse me?", "Don't you dare."]  # the opener is the model's to say
 
 
 class Wrapper:

@@ -35,7 +35,9 @@ def test_scripted_call_is_saved_turn_by_turn(tmp_path: Path) -> None:
     assert turns[2]["mood"]["anger"] > 8 and "calm down" in turns[2]["direction"]
     meta = json.loads((result.session_dir / "session.json").read_text())
     assert meta["ended_by"] == "end_of_input" and meta["turns"] == 5
-    assert load_session(result.session_dir).turns[2].text == "Don't tell me to calm down!"
+    said = load_session(result.session_dir).turns[2]  # a spoken reaction, then the model's line
+    assert said.text.endswith("Don't tell me to calm down!")
+    assert said.measures and said.text == f"{said.measures['reaction']} Don't tell me to calm down!"
 
 
 class _Interrupting:
@@ -53,7 +55,8 @@ def test_ctrl_c_keeps_everything_said(tmp_path: Path) -> None:
     result = run_call(_call(tmp_path, ["Sorry doesn't fix it."], _Interrupting()))
     assert result.ended_by == "interrupted"
     t = load_session(result.session_dir)
-    assert [x.text for x in t.turns][1:] == ["I'm so sorry.", "Sorry doesn't fix it."]
+    assert [x.text for x in t.turns][1] == "I'm so sorry."
+    assert t.turns[2].text.endswith("Sorry doesn't fix it.")  # after her spoken reaction
 
 
 def test_model_failure_is_one_line_and_turns_stay(tmp_path: Path) -> None:

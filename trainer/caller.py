@@ -110,10 +110,20 @@ class Caller:
     def said_first(self, opener: str = "", reaction: str = "") -> list[str]:
         """The words a line begins with, spoken before the model writes anything: the
         director's reaction ("Excuse me?"), then its opener ("It's HN-48213."). A local model
-        continues after them; a remote one gets neither (its opener is in the direction)."""
+        continues after them; a remote one is told the reaction was said (its opener is in the
+        direction, for it to say)."""
         if not self._local:
-            return []
+            return [reaction.strip()] if reaction.strip() else []
         return [w for w in (reaction.strip(), opener.strip()) if w]
+
+    def _told(self, direction: str, first: Sequence[str]) -> str:
+        """A remote model's direction, told what was said aloud already (a local model's reply
+        begins with it instead)."""
+        if self._local or not first:
+            return direction
+        said = " ".join(first)
+        return (f"{direction} {self.persona.first_name} has just said \"{said}\" aloud: go "
+                f"straight on from it, without saying it again.").strip()
 
     def _options(self, first: Sequence[str] = ()) -> dict[str, Any]:
         # Local models get the reply begun with the caller's name (see LlamaCppChat._prompt),
@@ -166,21 +176,23 @@ class Caller:
                     reaction: str = "") -> Iterator[str]:
         """The caller's next line, one clean sentence at a time, as the model writes it.
         ``reaction`` then ``opener``: words the line begins with, yielded at once (a local
-        model continues after them; a remote one gets neither, see `said_first`)."""
+        model continues after them; a remote one is told the reaction, see `said_first`)."""
         said = [t.text for t in history if t.speaker == "caller"]
         stops = [f"\n{AGENT_LABEL}:", f"{AGENT_LABEL}:", "\n\n", "[Stage"]
-        messages = self.messages(history, direction)
         first = self.said_first(opener, reaction)
+        messages = self.messages(history, self._told(direction, first))
         chunks = self._chunks(messages, stops, first)
         yield from first  # before the model is asked: they are spoken while it writes
         # The opener is a whole sentence (a line of its own if the model adds nothing); a
         # reaction ("Mm.") is not a line: the model, or the fallback, must say more.
-        count = spoken = int(bool(opener.strip()) and bool(first))
+        count = spoken = int(bool(opener.strip()) and opener.strip() in first)
         split = split_first_clause if self.first_clause else split_sentences
         for raw in split(chunks):
             if _leaks_agent(raw):
                 break
             sentence = clean_line(raw, [self.persona.first_name, self.persona.name])
+            if spoken == 0 and reaction.strip() and first:
+                sentence = _without_prefix(sentence, reaction)  # a model that says it again
             if not sentence or _repeats(sentence, said) or _narrates(sentence):
                 continue
             if reaction.strip() and first and spoken == 0 and _filler(sentence):
@@ -220,6 +232,17 @@ def _filler(sentence: str) -> bool:
     """A piece that is only interjections ("Oh.", "Um, well,")."""
     words = re.findall(r"[a-z']+", sentence.lower())
     return bool(words) and set(words) <= _FILLERS
+
+
+def _without_prefix(sentence: str, words: str) -> str:
+    """``sentence`` without ``words`` at its start ("Excuse me? Don't…" → "Don't…")."""
+    head = re.sub(r"[^\w\s']", "", words).lower().split()
+    tokens = sentence.split()
+    got = [re.sub(r"[^\w']", "", t).lower() for t in tokens[:len(head)]]
+    if not head or got != head:
+        return sentence
+    rest = " ".join(tokens[len(head):]).lstrip(" ,.;:!?-")
+    return rest[:1].upper() + rest[1:]
 
 
 def _narrates(sentence: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
@@ -14,7 +15,7 @@ from trainer.caller import Caller
 from trainer.config import Settings
 from trainer.db import local_login, open_store
 from trainer.director import Director
-from trainer.models import chat_model, parse_spec
+from trainer.models import ModelSpec, chat_model, parse_spec
 from trainer.personas import Persona, persona_hash, write_snapshot
 from trainer.prompts import template_version
 from trainer.session import Call, CallResult, run_call
@@ -28,18 +29,31 @@ __all__ = ["CallOptions", "CheckResult", "build_io", "director_model", "practise
 NO_MODEL = ("none", "cues")
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def director_spec(settings: Settings) -> str:
     """The director's model spec, or ``cues`` (deterministic cues only).
 
-    Unless a director model is set explicitly, an embedded (local) shared model means cues
-    only: measured, the embedded 1.5B model put spurious triggers on every one of twelve test
-    lines, neutral ones included, and took seconds per line on 2 cores (see README)."""
+    Unless a director model is set explicitly, a shared model on this machine (embedded, or a
+    server on 127.0.0.1) means cues only: measured, the embedded 1.5B model put spurious
+    triggers on every one of twelve test lines, neutral ones included, and took seconds per
+    line on 2 cores (see README)."""
     spec = settings.model_for("director")
     if spec in NO_MODEL:
         return "cues"
-    if settings.director_model is None and parse_spec(spec).provider == "local":
+    if settings.director_model is None and _on_this_machine(parse_spec(spec)):
         return "cues"
     return spec
+
+
+def _on_this_machine(spec: ModelSpec) -> bool:
+    """The model shares this machine's cores: embedded, or a server on the loopback (a
+    ``llama_cpp.server`` beside the app). A director call there costs the caller its time."""
+    if spec.provider == "local":
+        return True
+    host = urlsplit(spec.base_url).hostname if spec.base_url else None
+    return host in LOOPBACK
 
 
 def director_model(settings: Settings, seed: int | None = None) -> BaseChatModel | None:
