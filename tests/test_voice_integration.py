@@ -210,3 +210,27 @@ def test_a_talked_over_caller_is_graded_as_not_let_vent(tmp_path: Path,
     assert turns[1].start < turns[0].end and (turns[1].measures or {})["barged_in"]
     let_vent = detect(load_session(result.session_dir))["let_vent"]
     assert let_vent.verdict == "fail" and let_vent.evidence[0].turn == 1
+
+
+def test_two_pyttsx3_speakers_at_once_both_finish(tmp_path: Path) -> None:
+    """Two calls in one web app each speak through pyttsx3: espeak-ng is one engine per process
+    (pyttsx3.init hands both speakers the same one), so rendering must take turns, not hang."""
+    import threading
+
+    done: list[int] = []
+
+    def talk(n: int) -> None:
+        speaker = Pyttsx3Speaker(write=lambda s: None)
+        for i in range(6):
+            spoken = speaker.say([f"Line {i} of speaker {n}. It goes on a little."],
+                                 style_for(Voice(), 3.0 * n), tmp_path / f"{n}-{i}.wav")
+            assert spoken.audio is not None and check_wav(spoken.audio).frames > 0
+        speaker.close()
+        done.append(n)
+
+    threads = [threading.Thread(target=talk, args=(n,), daemon=True) for n in (1, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    assert sorted(done) == [1, 2, 3], "a speaker hung"

@@ -171,14 +171,24 @@ def _quiet_pyttsx3() -> None:
     driver.print = lambda *args, **kwargs: None
 
 
+# espeak-ng's library holds one synthesiser per process, and pyttsx3.init() hands every caller
+# the same engine: two calls speaking at once (the web app) hang or crash without turns taken.
+_PYTTSX3_LOCK = threading.Lock()
+
+
 class Pyttsx3Speaker(StreamingSpeaker):
-    """The default voice: pyttsx3 on espeak-ng, one ``save_to_file`` per sentence on the one
-    thread that owns the engine; a missing or empty WAV is retried once, then rendered by the
-    ``espeak-ng`` command line instead (pyttsx3 2.99 drops about 1 file in 20)."""
+    """The default voice: pyttsx3 on espeak-ng, one ``save_to_file`` per sentence, one sentence
+    at a time in the process (a sentence takes ~10–50 ms); a missing or empty WAV is retried
+    once, then rendered by the ``espeak-ng`` command line instead (pyttsx3 2.99 drops about 1
+    file in 20)."""
 
     _engine: Any = None
 
     def _render(self, text: str, style: VoiceStyle, path: Path) -> None:
+        with _PYTTSX3_LOCK:
+            self._render_alone(text, style, path)
+
+    def _render_alone(self, text: str, style: VoiceStyle, path: Path) -> None:
         if self._engine is None:
             import pyttsx3
 
