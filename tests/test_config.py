@@ -49,3 +49,13 @@ def test_the_director_asks_a_model_only_off_this_machine_unless_told(
 
     settings = Settings(model=model, director_model=director)
     assert director_spec(settings) == spec
+
+
+def test_the_web_app_holds_fewer_calls_when_the_model_shares_this_machine() -> None:
+    from trainer.web.calls import EMBEDDED_MAX_CALLS, REMOTE_MAX_CALLS, default_max_calls
+
+    assert default_max_calls(Settings(model="local")) == EMBEDDED_MAX_CALLS
+    assert default_max_calls(Settings(model="openai:q@http://127.0.0.1:8080/v1")) == \
+        EMBEDDED_MAX_CALLS
+    assert default_max_calls(Settings(model="openai:q@http://gpu-box:8000/v1")) == REMOTE_MAX_CALLS
+    assert default_max_calls(Settings(model="local", web_max_calls=3)) == 3

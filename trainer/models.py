@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -51,6 +52,9 @@ class ModelError(RuntimeError):
     """A model that can't be built or reached; the message says what to do."""
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """A parsed model spec: ``provider`` is ``local`` or ``openai``."""
@@ -58,6 +62,15 @@ class ModelSpec:
     provider: str
     name: str
     base_url: str | None = None
+
+    @property
+    def on_this_machine(self) -> bool:
+        """The model runs on this machine's cores: embedded, or a server on the loopback (a
+        ``llama_cpp.server`` beside the app) — so the call's other work competes with it."""
+        if self.provider == "local":
+            return True
+        host = urlsplit(self.base_url).hostname if self.base_url else None
+        return host in LOOPBACK
 
     @property
     def label(self) -> str:

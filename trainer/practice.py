@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
@@ -15,7 +14,7 @@ from trainer.caller import Caller
 from trainer.config import Settings
 from trainer.db import local_login, open_store
 from trainer.director import Director
-from trainer.models import ModelSpec, chat_model, parse_spec
+from trainer.models import chat_model, parse_spec
 from trainer.personas import Persona, persona_hash, write_snapshot
 from trainer.prompts import template_version
 from trainer.session import Call, CallResult, run_call
@@ -29,9 +28,6 @@ __all__ = ["CallOptions", "CheckResult", "build_io", "director_model", "practise
 NO_MODEL = ("none", "cues")
 
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
 def director_spec(settings: Settings) -> str:
     """The director's model spec, or ``cues`` (deterministic cues only).
 
@@ -42,18 +38,9 @@ def director_spec(settings: Settings) -> str:
     spec = settings.model_for("director")
     if spec in NO_MODEL:
         return "cues"
-    if settings.director_model is None and _on_this_machine(parse_spec(spec)):
+    if settings.director_model is None and parse_spec(spec).on_this_machine:
         return "cues"
     return spec
-
-
-def _on_this_machine(spec: ModelSpec) -> bool:
-    """The model shares this machine's cores: embedded, or a server on the loopback (a
-    ``llama_cpp.server`` beside the app). A director call there costs the caller its time."""
-    if spec.provider == "local":
-        return True
-    host = urlsplit(spec.base_url).hostname if spec.base_url else None
-    return host in LOOPBACK
 
 
 def director_model(settings: Settings, seed: int | None = None) -> BaseChatModel | None:

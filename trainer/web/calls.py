@@ -27,9 +27,9 @@ __all__ = ["CallManager", "Grading", "default_max_calls"]
 # 1013 try again later (server full), 4409 the call is open in another tab.
 UNSUPPORTED, POLICY, TRY_LATER, CONFLICT = 1003, 1008, 1013, 4409
 
-# Measured with bench/web_bench.py on the 2-core test machine (see README): with the embedded
-# model, a second simultaneous call doubles every caller's response time; with a remote model
-# calls are independent and the limit is the transcriber and the voice.
+# Measured with bench/web_bench.py on the 2-core test machine (see README): with the model on
+# this machine (embedded, or a llama_cpp.server on the loopback) every call shares its cores;
+# with a model elsewhere calls are independent and the limit is the transcriber and the voice.
 EMBEDDED_MAX_CALLS = 1
 REMOTE_MAX_CALLS = 8
 
@@ -37,8 +37,8 @@ REMOTE_MAX_CALLS = 8
 def default_max_calls(settings: Settings) -> int:
     if settings.web_max_calls > 0:
         return settings.web_max_calls
-    local = parse_spec(settings.model_for("caller")).provider == "local"
-    return EMBEDDED_MAX_CALLS if local else REMOTE_MAX_CALLS
+    here = parse_spec(settings.model_for("caller")).on_this_machine
+    return EMBEDDED_MAX_CALLS if here else REMOTE_MAX_CALLS
 
 
 @dataclass
