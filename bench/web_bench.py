@@ -163,12 +163,28 @@ async def many(host: str, cookies: list[str], persona: str, turns: list[list[byt
                                        for i, c in enumerate(cookies))))
 
 
+def model_words(sessions: Path, since: float) -> list[float]:
+    """Per caller reply in the sessions saved since ``since``: seconds from the line's start
+    to the model's first words (after any reaction or fact said at once)."""
+    from trainer.store import load_session
+
+    out = []
+    for folder in sessions.iterdir() if sessions.exists() else []:
+        if folder.stat().st_mtime < since or not (folder / "session.json").exists():
+            continue
+        for turn in load_session(folder).turns[2::2]:
+            if turn.measures and "model_words_s" in turn.measures:
+                out.append(float(turn.measures["model_words_s"]))
+    return out
+
+
 def web_round(n: int, persona: str, turns: list[list[bytes]], model: str
-              ) -> tuple[list[tuple[float, float]], list[str]]:
+              ) -> tuple[list[tuple[float, float]], list[str], list[float]]:
     """N simultaneous web calls: per trainee turn (voice-to-voice, end of turn), page-seen;
-    and any refusals."""
+    any refusals; and the model's first words per reply, from the saved sessions."""
     from trainer.db import open_store
 
+    began = time.time()
     settings = load_settings(model=model, web_max_calls=n).settings
     store = open_store(settings)
     names = [f"bench{i}" for i in range(n)]
@@ -184,10 +200,12 @@ def web_round(n: int, persona: str, turns: list[list[bytes]], model: str
         srv.should_exit = True
         thread.join(timeout=120)
     samples = [(v, e) for r in results for v, e in zip(r["v2v"], r["end_of_turn"], strict=True)]
-    return samples, [r["busy"] for r in results if r["busy"]]
+    return (samples, [r["busy"] for r in results if r["busy"]],
+            model_words(settings.sessions_dir, began))
 
 
-def cli_round(persona: str, calls: int, turns: int) -> list[tuple[float, float]]:
+def cli_round(persona: str, calls: int, turns: int
+              ) -> tuple[list[tuple[float, float]], list[float]]:
     """The terminal's voice-to-voice on the same machine, same run: bench/v2v_bench.py's
     scripted call (the new pipeline, the same trainee lines, through the microphone listener),
     per turn (voice-to-voice, end of turn until the transcript is ready)."""
@@ -202,8 +220,9 @@ def cli_round(persona: str, calls: int, turns: int) -> list[tuple[float, float]]
     with tempfile.TemporaryDirectory() as tmp:
         clips = v2v_bench.make_clips(Path(tmp))[:turns]
     v2v_bench.one_call(found, clips[:2], True, 100, whisper)  # warm-up, not counted
-    return [(r["voice_to_voice"], r["end_of_turn"] + r["transcription"])
-            for n in range(calls) for r in v2v_bench.one_call(found, clips, True, n, whisper)]
+    rows = [r for n in range(calls) for r in v2v_bench.one_call(found, clips, True, n, whisper)]
+    return ([(r["voice_to_voice"], r["end_of_turn"] + r["transcription"]) for r in rows],
+            [r["model_words"] for r in rows])
 
 
 def loopback_server(model_path: Path, threads: int) -> tuple[str, subprocess.Popen[bytes]]:
@@ -231,7 +250,7 @@ def loopback_server(model_path: Path, threads: int) -> tuple[str, subprocess.Pop
 
 
 def report_round(label: str, samples: list[tuple[float, float]], refused: list[str],
-                 cli50: float) -> None:
+                 cli50: float, words: list[float]) -> None:
     if not samples:
         print(f"{label:<40}{0:>6}   (no turns: {refused})", flush=True)
         return
@@ -240,7 +259,9 @@ def report_round(label: str, samples: list[tuple[float, float]], refused: list[s
     ends = [e for _, e in samples]
     print(f"{label:<40}{len(total):>6}{statistics.median(total):8.2f}{pct(total, 0.95):8.2f}"
           f"{statistics.median(ends):8.2f}{statistics.median(reply):8.2f}{pct(reply, 0.95):8.2f}"
-          f"{statistics.median(total) / cli50:8.2f}  refused {len(refused)}", flush=True)
+          f"{statistics.median(total) / cli50:8.2f}"
+          + (f"{statistics.median(words):8.2f}{pct(words, 0.95):8.2f}" if words else " " * 16)
+          + f"  refused {len(refused)}", flush=True)
 
 
 def main() -> None:
@@ -269,10 +290,10 @@ def main() -> None:
         print(f"llama.cpp generation on this machine: {tps:.1f} tokens/s (embedded model); "
               f"load average {os.getloadavg()[0]:.2f}; end of turn: {settings.turn_detection}")
         print(f"{'path':<40}{'turns':>6}{'v2v p50':>8}{'p95':>8}{'eot p50':>8}{'reply50':>8}"
-              f"{'p95':>8}{'ratio':>8}", flush=True)
-        cli = cli_round(args.persona, args.cli_calls, args.turns)
+              f"{'p95':>8}{'ratio':>8}{'words50':>8}{'p95':>8}", flush=True)
+        cli, cli_words = cli_round(args.persona, args.cli_calls, args.turns)
         cli50 = statistics.median(v for v, _ in cli)
-        report_round("terminal (microphone listener)", cli, [], cli50)
+        report_round("terminal (microphone listener)", cli, [], cli50, cli_words)
         specs = [("embedded", "local")]
         server = None
         if args.server:
@@ -283,15 +304,17 @@ def main() -> None:
         try:
             for name, spec in specs:
                 for n in args.calls:
-                    samples, refused = web_round(n, args.persona, turns, spec)
-                    report_round(f"web, {name}, {n} simultaneous", samples, refused, cli50)
+                    samples, refused, words = web_round(n, args.persona, turns, spec)
+                    report_round(f"web, {name}, {n} simultaneous", samples, refused, cli50, words)
         finally:
             if server is not None:
                 server.terminate()
                 server.wait(timeout=30)
     print("(page-seen, per trainee turn: v2v = last speech frame sent -> first caller audio "
           "frame received, end of turn (eot) included; eot = until the page is told 'thinking';"
-          " reply = v2v - eot; ratio = v2v p50 / the terminal's v2v p50 — the terminal's: "
+          " reply = v2v - eot; ratio = v2v p50 / the terminal's v2v p50; words = the model's"
+          " first words after the line began (a reaction or fact is said first), from the"
+          " saved sessions — the terminal's: "
           "bench/v2v_bench.py's scripted call, new pipeline, last word -> first caller audio "
           "ready, its eot until the transcript is ready)")
 

@@ -245,8 +245,8 @@ class LlamaCppChat(BaseChatModel):
             kwargs["assistant_prefix"] = assistant_prefix
         try:
             self._complete(messages, None, kwargs)
-        except ModelCrashed:
-            return
+        except Exception:  # a warm-up: the next real request reports any fault
+            return  # (also the worker's pipe closing under a daemon thread at exit)
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None,
