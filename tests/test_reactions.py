@@ -152,7 +152,14 @@ def test_a_remote_model_that_says_the_reaction_again_is_heard_once() -> None:
     model = ScriptedChat(replies=["Excuse me? Don't you dare."])
     line = list(Caller(dana(), model).stream_line(HISTORY, "angry", "It's HN-48213.",
                                                   "Excuse me?"))
-    assert line == ["Excuse me?", "Don't you dare."]  # the opener is the model's to say
+    assert line == ["Excuse me?", "It's HN-48213.", "Don't you dare."]
+    assert 'just said "Excuse me? It\'s HN-48213." aloud' in str(model.prompts[0][-1].content)
+
+
+def test_a_remote_model_that_repeats_the_fact_said_for_it_is_heard_once() -> None:
+    model = ScriptedChat(replies=["It's HN-48213. Write it down this time."])
+    line = list(Caller(dana(), model).stream_line(HISTORY, "x", "It's HN-48213."))
+    assert line == ["It's HN-48213.", "Write it down this time."]
 
 
 class Wrapper:

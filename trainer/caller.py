@@ -110,10 +110,7 @@ class Caller:
     def said_first(self, opener: str = "", reaction: str = "") -> list[str]:
         """The words a line begins with, spoken before the model writes anything: the
         director's reaction ("Excuse me?"), then its opener ("It's HN-48213."). A local model
-        continues after them; a remote one is told the reaction was said (its opener is in the
-        direction, for it to say)."""
-        if not self._local:
-            return [reaction.strip()] if reaction.strip() else []
+        continues after them; a remote one is told they were said (`_told`)."""
         return [w for w in (reaction.strip(), opener.strip()) if w]
 
     def _told(self, direction: str, first: Sequence[str]) -> str:
@@ -176,7 +173,7 @@ class Caller:
                     reaction: str = "") -> Iterator[str]:
         """The caller's next line, one clean sentence at a time, as the model writes it.
         ``reaction`` then ``opener``: words the line begins with, yielded at once (a local
-        model continues after them; a remote one is told the reaction, see `said_first`)."""
+        model continues after them; a remote one is told they were said, see `said_first`)."""
         said = [t.text for t in history if t.speaker == "caller"]
         stops = [f"\n{AGENT_LABEL}:", f"{AGENT_LABEL}:", "\n\n", "[Stage"]
         first = self.said_first(opener, reaction)
@@ -187,16 +184,18 @@ class Caller:
         # reaction ("Mm.") is not a line: the model, or the fallback, must say more.
         count = spoken = int(bool(opener.strip()) and opener.strip() in first)
         split = split_first_clause if self.first_clause else split_sentences
+        echo = list(first)  # words said first that a model may say again: dropped once
         for raw in split(chunks):
             if _leaks_agent(raw):
                 break
             sentence = clean_line(raw, [self.persona.first_name, self.persona.name])
-            if spoken == 0 and reaction.strip() and first:
-                sentence = _without_prefix(sentence, reaction)  # a model that says it again
+            while echo and _without_prefix(sentence, echo[0]) != sentence:
+                sentence = _without_prefix(sentence, echo.pop(0))
             if not sentence or _repeats(sentence, said) or _narrates(sentence):
                 continue
             if reaction.strip() and first and spoken == 0 and _filler(sentence):
                 continue  # "Mm." then "Oh.": the reaction was the interjection
+            echo.clear()  # the model has moved on
             spoken += 1
             count += bool(_SENTENCE_END.search(sentence + " ")) or spoken > 1
             yield sentence
