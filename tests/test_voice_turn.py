@@ -119,16 +119,15 @@ def test_finished_words_without_the_model_end_the_turn_after_the_confirm_silence
 
 
 @pytest.mark.parametrize(("p_done", "text", "wait"), [
-    (0.0, "I can offer you.", 1.3),  # the model is sure they go on: the whole confirm wait
-    (0.25, "I can offer you.", 0.9),  # it leans finished: halfway down to finish_s
+    (0.0, "I can offer you.", 1.3),  # the model doubts finished words: the confirm wait
+    (0.3, "I can offer you a refund.", 1.3),  # ... however it leans ("…a refund, or" heard so)
     (0.6, "I can offer you.", 0.5),  # finished by the model
     (0.0, "Which one would you prefer?", 0.8),  # a question hands the floor over
-    (0.45, "Which one would you prefer?", 0.58),  # ... the lean still counts below question_s
     (0.9, "I can offer you a refund, or", 3.0),  # words that need more
     (0.2, None, 3.0),  # no words: the model alone, unsure
     (0.7, None, 0.5),
 ])
-def test_the_wait_falls_as_the_model_leans_finished_and_after_a_question(
+def test_the_wait_after_finished_words_the_model_doubts_is_shorter_after_a_question(
         p_done: float, text: str | None, wait: float) -> None:
     assert finishing_wait(TurnParams(), p_done, text) == pytest.approx(wait, abs=0.01)
 

@@ -227,10 +227,10 @@ def finishing_wait(params: TurnParams, p_done: float, text: str | None) -> float
     """The silence that ends a turn, given the turn model's P(finished) and the words so far.
 
     Words that need more ("…a refund, or") wait for ``max_pause_s``. A finished turn by the
-    model ends at ``finish_s``. Finished words the model doubts wait between the two: from
-    ``confirm_s`` when it is sure the speaker goes on down towards ``finish_s`` as it leans
-    finished — and no longer than ``question_s`` after a question, which hands the floor over.
-    No words yet: the model decides alone."""
+    model ends at ``finish_s``. Finished words the model doubts wait ``confirm_s`` — or
+    ``question_s`` after a question, which hands the floor over. (A wait that falls as the
+    model leans finished was tried: on espeak-ng speech its probability is too noisy, and it
+    cut off "I can offer you a refund, or… a replacement".) No words yet: the model alone."""
     finished = words_finished(text) if text is not None else None
     if finished is False:
         return params.max_pause_s
@@ -239,11 +239,9 @@ def finishing_wait(params: TurnParams, p_done: float, text: str | None) -> float
         return earliest
     if finished is None:
         return params.max_pause_s
-    lean = max(0.0, p_done) / params.threshold
-    wait = params.confirm_s - (params.confirm_s - earliest) * lean
     if text is not None and text.rstrip().endswith("?"):
-        wait = min(wait, params.question_s)
-    return max(earliest, wait)
+        return max(earliest, min(params.confirm_s, params.question_s))
+    return max(earliest, params.confirm_s)
 
 
 @dataclass
@@ -253,7 +251,8 @@ class TurnDetector:
     At a pause of ``stop_s`` the turn model is asked, and, given ``transcript``, what was said
     so far is read too: both agreeing the trainee finished ends the turn once the silence
     reaches ``finish_s`` (the models run meanwhile); finished words the model doubts end it
-    later, up to ``confirm_s`` (`finishing_wait`); otherwise it ends after ``max_pause_s``.
+    after ``confirm_s``, or ``question_s`` after a question (`finishing_wait`); otherwise it
+    ends after ``max_pause_s``.
     ``on_pause`` is called (with the detector) first — the moment to start transcribing what was said so far, which
     ``transcript`` then returns."""
 
