@@ -38,6 +38,7 @@ def test_bad_values_name_the_source(trainer_home: Path, monkeypatch: pytest.Monk
     ("local", None, "cues"),  # the embedded model: the reader alone directs
     ("openai:qwen@http://127.0.0.1:8080/v1", None, "cues"),  # a server on this machine's cores
     ("openai:qwen@http://localhost:8080/v1", None, "cues"),
+    ("openai:qwen@http://[::1]:8080/v1", None, "cues"),
     ("openai:qwen@http://gpu-box:8000/v1", None, "openai:qwen@http://gpu-box:8000/v1"),
     ("openai:gpt-4o-mini", None, "openai:gpt-4o-mini"),
     ("openai:qwen@http://127.0.0.1:8080/v1", "openai:qwen@http://127.0.0.1:8080/v1",

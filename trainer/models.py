@@ -10,6 +10,7 @@ Specs:
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ __all__ = [
     "ModelSpec",
     "chat_model",
     "ensure_embedded_model",
+    "is_loopback",
     "parse_spec",
 ]
 
@@ -52,7 +54,14 @@ class ModelError(RuntimeError):
     """A model that can't be built or reached; the message says what to do."""
 
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+def is_loopback(host: str) -> bool:
+    """``host`` is this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ class ModelSpec:
         if self.provider == "local":
             return True
         host = urlsplit(self.base_url).hostname if self.base_url else None
-        return host in LOOPBACK
+        return host is not None and is_loopback(host)
 
     @property
     def label(self) -> str:

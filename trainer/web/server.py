@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 
 from trainer.config import Settings
+from trainer.models import is_loopback
 
 __all__ = ["is_loopback", "serve", "url_for"]
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def url_for(host: str, port: int) -> str:
