@@ -167,7 +167,7 @@ def one_call(persona: Persona, clips: list[np.ndarray], new: bool, seed: int,
             "voice_to_words": started + words_s + synthesis - end,
             "reaction": float(bool(cm.get("reaction"))),
             "cut": float(trainee_turn.text.count(" ") + 1 < len(LINES[n].split()) * 0.6),
-            "end_wait": float(tm.get("end_wait_s", 0.0)),
+            "end_wait": tm.get("end_wait_s"),  # the turn detector's; None for the energy rule
             "ended_by": str(tm.get("end_of_turn", "pause")),
         })
     return rows
@@ -204,9 +204,9 @@ def report(rows: dict[str, list[dict[str, Any]]]) -> None:
                   f", p95 {pct(new, 0.95) / pct(old, 0.95):.2f}")
     for n in names:
         reasons = Counter(r["ended_by"] for r in rows[n])
-        waits = [r["end_wait"] for r in rows[n]]
+        waits = [r["end_wait"] for r in rows[n] if r["end_wait"] is not None]
         print(f"{n}: turns ended by " + ", ".join(f"{k} {v}" for k, v in reasons.most_common())
-              + f"; silence waited p50 {statistics.median(waits):.2f} s")
+              + (f"; silence waited p50 {statistics.median(waits):.2f} s" if waits else ""))
     for n in names:
         print(f"{n}: {len(rows[n])} turns, {int(sum(r['reaction'] for r in rows[n]))} began with "
               f"a spoken reaction, {int(sum(r['cut'] for r in rows[n]))} transcripts with under "
