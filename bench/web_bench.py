@@ -36,12 +36,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from machine import tokens_per_second
 from stats import pct
-from voice_call_bench import LINES as CLI_LINES
+from voice_call_bench import LINES  # the terminal's scripted trainee
 
 from trainer.config import load_settings
 from trainer.voice.wav import read_wav, resample
 
-LINES = CLI_LINES  # the terminal's scripted trainee (bench/voice_call_bench.py)
 FRAME = 320  # samples: 20 ms at 16 kHz
 
 
