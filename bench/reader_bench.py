@@ -3,6 +3,7 @@
     python bench/reader_bench.py --split dev        # the reader's own dev split (in-sample-ish:
                                                      #   thresholds were tuned on it)
     python bench/reader_bench.py --split heldout    # eval/heldout/lines.jsonl, written apart
+    python bench/reader_bench.py --split heldout-b  # eval/heldout-b/lines.jsonl, a second author
 
 Prints, for the old phrase cues (before), rules alone, embeddings alone and the reader (rules +
 embeddings), overall micro recall/precision and the share of lines whose behaviour set is exactly
@@ -33,7 +34,8 @@ from trainer.behaviour.embed import E5Embedder
 ROOT = Path(__file__).resolve().parents[1]
 SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
           "train": ROOT / "eval" / "behaviour" / "train.jsonl",
-          "heldout": ROOT / "eval" / "heldout" / "lines.jsonl"}
+          "heldout": ROOT / "eval" / "heldout" / "lines.jsonl",
+          "heldout-b": ROOT / "eval" / "heldout-b" / "lines.jsonl"}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from trainer.voice.turn import (
     TurnParams,
     finishing_wait,
     words_finished,
+    words_need_more,
 )
 
 RATE = 16000
@@ -91,6 +92,20 @@ def test_an_unfinished_turn_ends_at_the_silence_fallback() -> None:
     assert (end.decided_at - end.speech_end) * WINDOW_S == pytest.approx(1.5, abs=0.04)
 
 
+@pytest.mark.parametrize(("text", "more"), [
+    ("I can offer you a refund, or", True),
+    ("I can offer you a refund or...", True),
+    ("If you could give me your postcode,", True),
+    ("So I'll send you the, um.", True),
+    ("I'm so sorry to hear that", False),
+    ("I'm so sorry to hear that.", False),
+    ("What can I help you with?", False),
+    ("", False),
+])
+def test_words_need_more_only_on_a_sign_that_the_turn_goes_on(text: str, more: bool) -> None:
+    assert words_need_more(text) is more
+
+
 @pytest.mark.parametrize(("text", "finished"), [
     ("I'm so sorry to hear that.", True),
     ("What can I help you with?", True),
@@ -124,6 +139,10 @@ def test_finished_words_without_the_model_end_the_turn_after_the_confirm_silence
     (0.6, "I can offer you.", 0.5),  # finished by the model
     (0.0, "Which one would you prefer?", 0.8),  # a question hands the floor over
     (0.9, "I can offer you a refund, or", 3.0),  # words that need more
+    (0.9, "I can offer you a refund or...", 3.0),
+    (0.1, "So what I'm going to do is send it to", 3.0),
+    (0.0, "I'm so sorry to hear that", 1.3),  # left open by Whisper: no sign either way
+    (0.9, "if you can give me your post code", 1.3),  # ... whatever the model says
     (0.2, None, 3.0),  # no words: the model alone, unsure
     (0.7, None, 0.5),
 ])

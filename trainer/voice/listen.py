@@ -27,7 +27,7 @@ from trainer.voice.turn import (
     TurnDetector,
     TurnParams,
     TurnScorer,
-    words_finished,
+    words_need_more,
 )
 from trainer.voice.wav import SPEECH_RATE, WavError, check_wav
 
@@ -380,10 +380,11 @@ class MicrophoneListener:
                     return _Endpointed(_pcm(samples), start, end, _speech_end_sample(detector))
 
     def _words_so_far(self) -> str | None:
-        """The pause's transcription (waited for), passed on when it reads as finished."""
+        """The pause's transcription (waited for), passed on when the turn may end here (no sign
+        that it goes on: see `words_need_more`)."""
         assert self.early is not None
         text = self.early.text_so_far()
-        if text and self.on_words is not None and words_finished(text):
+        if text and self.on_words is not None and not words_need_more(text):
             self.on_words(text)
         return text
 

@@ -43,6 +43,7 @@ __all__ = [
     "load_smart_turn",
     "smart_turn_path",
     "words_finished",
+    "words_need_more",
 ]
 
 WINDOW = 512  # samples at 16 kHz: the VAD's window, 32 ms
@@ -219,22 +220,41 @@ def words_finished(text: str) -> bool | None:
     words = text.rstrip(".?!").split()
     if not words:
         return None
-    last = words[-1].strip(",;:\"'").lower()
-    return last not in (DANGLING if text.endswith("?") else DANGLING_BEFORE_STOP)
+    return not _dangles(words[-1], question=text.endswith("?"))
+
+
+def words_need_more(text: str) -> bool:
+    """Whether a transcript shows the turn goes on: it ends in "…", a comma or a word that needs
+    more ("…a refund, or"). Unlike `words_finished`, no full stop is not a sign either way:
+    Whisper leaves some finished lines open ("I'm so sorry to hear that")."""
+    text = text.strip()
+    if not text:
+        return False
+    if text.endswith(("...", "…", ",", ";", ":", "-", "—")):
+        return True
+    words = text.rstrip(".?!").split()
+    return bool(words) and _dangles(words[-1], question=text.endswith("?"))
+
+
+def _dangles(word: str, question: bool) -> bool:
+    return word.strip(",;:\"'").lower() in (DANGLING if question else DANGLING_BEFORE_STOP)
 
 
 def finishing_wait(params: TurnParams, p_done: float, text: str | None) -> float:
     """The silence that ends a turn, given the turn model's P(finished) and the words so far.
 
-    Words that need more ("…a refund, or") wait for ``max_pause_s``. A finished turn by the
-    model ends at ``finish_s``. Finished words the model doubts wait ``confirm_s`` — or
+    Words that need more ("…a refund, or") wait for ``max_pause_s``; words Whisper left open
+    with no sign that more is coming ("I'm so sorry to hear that") wait ``confirm_s``. A
+    finished turn by the model ends at ``finish_s``. Finished words the model doubts wait ``confirm_s`` — or
     ``question_s`` after a question, which hands the floor over. (A wait that falls as the
     model leans finished was tried: on espeak-ng speech its probability is too noisy, and it
     cut off "I can offer you a refund, or… a replacement".) No words yet: the model alone."""
     finished = words_finished(text) if text is not None else None
-    if finished is False:
-        return params.max_pause_s
     earliest = max(params.stop_s, params.finish_s)
+    if finished is False:
+        if text is not None and not words_need_more(text):  # left open: no sign either way
+            return max(earliest, params.confirm_s)
+        return params.max_pause_s
     if p_done >= params.threshold:
         return earliest
     if finished is None:
