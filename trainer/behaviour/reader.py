@@ -15,7 +15,7 @@ import numpy as np
 
 from trainer.behaviour.classifier import Classifier, load_classifier, span
 from trainer.behaviour.embed import E5Embedder, Embedder
-from trainer.behaviour.rules import TITLED_NAME, name_pattern, rule_hits
+from trainer.behaviour.rules import TITLED_NAME, addressed, name_pattern, rule_hits
 from trainer.behaviour.text import split_sentences
 from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
 
@@ -90,7 +90,9 @@ def _heard(behaviour: str, confidence: float, words: str, sentence: str, source:
 
 def _name(sentence: str, caller_name: str | None) -> str | None:
     pattern = name_pattern(caller_name) if caller_name else None
-    m = pattern.search(sentence) if pattern else TITLED_NAME.search(sentence)
+    if pattern is not None:
+        return addressed(pattern, sentence)
+    m = TITLED_NAME.search(sentence)
     return m.group(0) if m else None
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["RuleHit", "is_boundary_warning", "is_goodbye", "name_pattern", "negated", "rule_hits"]
+__all__ = ["RuleHit", "addressed", "is_boundary_warning", "is_goodbye", "name_pattern", "negated",
+           "rule_hits"]
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -176,6 +177,35 @@ def name_pattern(caller_name: str) -> re.Pattern[str] | None:
         return None
     alts = [re.escape(p) for p in parts]
     return re.compile(rf"\b(?:{_TITLES}\.? )?(?:{'|'.join(alts)})\b", re.IGNORECASE)
+
+
+# A name is used when the caller is addressed by it, and an address sits at the edge of a clause:
+# after a greeting, thanks or an acknowledgement ("thanks, Grace"), set off by commas ("Honestly,
+# Grace, …"), first with a comma ("Grace, let me …") or last ("… for you, Grace."). The same word
+# inside a clause is a reference or an ordinary word: "a grace period", "I'll mark that", "your
+# bill", "will you hold", "I'll ask Daniel in billing".
+_ADDRESS_CUE = re.compile(r"(?:^|\W)(?:thanks|thank you|cheers|sorry|okay|ok|hi|hello|hey|right|"
+                          r"yes|yeah|yep|no|alright|all right|well|oh|morning|afternoon|evening|"
+                          r"dear|look|listen|bye|goodbye|great|perfect|lovely|sure|of course)"
+                          r"[\s,.!-]*$", re.IGNORECASE)
+_NOT_BEFORE_A_NAME = re.compile(r"\b(?:the|a|an|your|my|our|this|his|her|their|its|of|to|for|"
+                                r"in|on|at|with|by|from|per|each|every|no|any|some|ask|tell|see|"
+                                r"call|called)\s*$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:[,.!?;:]|—| - |$)")
+
+
+def addressed(pattern: re.Pattern[str], sentence: str) -> str | None:
+    """The words of ``pattern`` (a caller's name) where they address the caller, or None."""
+    for m in pattern.finditer(sentence):
+        words = m.group(0)
+        before, after = sentence[: m.start()].rstrip(), sentence[m.end():]
+        titled = re.match(_TITLES + r"\b", words, re.IGNORECASE) is not None
+        cued = _ADDRESS_CUE.search(before) is not None
+        edge = not before or before[-1] in ",;:—-"
+        closes = _CLAUSE_END.match(after) is not None and not _NOT_BEFORE_A_NAME.search(before)
+        if titled or cued or (edge and _CLAUSE_END.match(after)) or (closes and before):
+            return words.strip()
+    return None
 
 
 # Title + surname, with no caller name given: "thanks, Mrs. Rodriguez", "thanks mrs rodriguez".
