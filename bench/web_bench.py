@@ -272,6 +272,9 @@ def main() -> None:
     ap.add_argument("--server", action="store_true",
                     help="also serve the embedded model from a loopback llama_cpp.server")
     ap.add_argument("--cli-calls", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat each web round this often and pool its turns (more turns, a "
+                         "steadier median; pair with --cli-calls for the terminal)")
     ap.add_argument("--threads", type=int, default=None,
                     help="llama.cpp threads (1 helps when other jobs share the cores)")
     args = ap.parse_args()
@@ -303,7 +306,10 @@ def main() -> None:
         try:
             for name, spec in specs:
                 for n in args.calls:
-                    samples, refused, words = web_round(n, args.persona, turns, spec)
+                    samples, refused, words = [], [], []
+                    for _ in range(args.rounds):
+                        got, busy, said = web_round(n, args.persona, turns, spec)
+                        samples, refused, words = samples + got, refused + busy, words + said
                     report_round(f"web, {name}, {n} simultaneous", samples, refused, cli50, words)
         finally:
             if server is not None:
