@@ -201,9 +201,8 @@ def addressed(pattern: re.Pattern[str], sentence: str) -> str | None:
         before, after = sentence[: m.start()].rstrip(), sentence[m.end():]
         titled = re.match(_TITLES + r"\b", words, re.IGNORECASE) is not None
         cued = _ADDRESS_CUE.search(before) is not None
-        edge = not before or before[-1] in ",;:—-"
         closes = _CLAUSE_END.match(after) is not None and not _NOT_BEFORE_A_NAME.search(before)
-        if titled or cued or (edge and _CLAUSE_END.match(after)) or (closes and before):
+        if titled or cued or closes:
             return words.strip()
     return None
 

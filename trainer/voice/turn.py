@@ -245,8 +245,8 @@ def finishing_wait(params: TurnParams, p_done: float, text: str | None) -> float
 
     Words that need more ("…a refund, or") wait for ``max_pause_s``; words Whisper left open
     with no sign that more is coming ("I'm so sorry to hear that") wait ``confirm_s``. A
-    finished turn by the model ends at ``finish_s``. Finished words the model doubts wait ``confirm_s`` — or
-    ``question_s`` after a question, which hands the floor over. (A wait that falls as the
+    finished turn by the model ends at ``finish_s``. Finished words the model doubts wait
+    ``confirm_s`` — or ``question_s`` after a question, which hands the floor over. (A wait that falls as the
     model leans finished was tried: on espeak-ng speech its probability is too noisy, and it
     cut off "I can offer you a refund, or… a replacement".) No words yet: the model alone."""
     finished = words_finished(text) if text is not None else None
