@@ -211,33 +211,28 @@ DANGLING_BEFORE_STOP = DANGLING | frozenset(
 
 def words_finished(text: str) -> bool | None:
     """Whether a transcript reads as a finished turn: it ends with Whisper's full stop, question
-    or exclamation mark (not "…") and not on a word that needs more after it. None: no words."""
+    or exclamation mark and shows no sign of more (`words_need_more`). None: no words."""
     text = text.strip()
     if not text:
         return None
-    if text.endswith(("...", "…")) or text[-1] not in ".?!":
+    if text[-1] not in ".?!" or words_need_more(text):
         return False
-    words = text.rstrip(".?!").split()
-    if not words:
-        return None
-    return not _dangles(words[-1], question=text.endswith("?"))
+    return True if text.rstrip(".?!").split() else None
 
 
 def words_need_more(text: str) -> bool:
     """Whether a transcript shows the turn goes on: it ends in "…", a comma or a word that needs
-    more ("…a refund, or"). Unlike `words_finished`, no full stop is not a sign either way:
-    Whisper leaves some finished lines open ("I'm so sorry to hear that")."""
+    more after it ("…a refund, or"; after a full stop prepositions too, which a question may
+    strand). Unlike `words_finished`, no full stop is not a sign either way: Whisper leaves
+    some finished lines open ("I'm so sorry to hear that")."""
     text = text.strip()
-    if not text:
-        return False
     if text.endswith(("...", "…", ",", ";", ":", "-", "—")):
         return True
     words = text.rstrip(".?!").split()
-    return bool(words) and _dangles(words[-1], question=text.endswith("?"))
-
-
-def _dangles(word: str, question: bool) -> bool:
-    return word.strip(",;:\"'").lower() in (DANGLING if question else DANGLING_BEFORE_STOP)
+    if not words:
+        return False
+    last = words[-1].strip(",;:\"'").lower()
+    return last in (DANGLING if text.endswith("?") else DANGLING_BEFORE_STOP)
 
 
 def finishing_wait(params: TurnParams, p_done: float, text: str | None) -> float:
@@ -246,9 +241,10 @@ def finishing_wait(params: TurnParams, p_done: float, text: str | None) -> float
     Words that need more ("…a refund, or") wait for ``max_pause_s``; words Whisper left open
     with no sign that more is coming ("I'm so sorry to hear that") wait ``confirm_s``. A
     finished turn by the model ends at ``finish_s``. Finished words the model doubts wait
-    ``confirm_s`` — or ``question_s`` after a question, which hands the floor over. (A wait that falls as the
-    model leans finished was tried: on espeak-ng speech its probability is too noisy, and it
-    cut off "I can offer you a refund, or… a replacement".) No words yet: the model alone."""
+    ``confirm_s`` — or ``question_s`` after a question, which hands the floor over. (A wait
+    that falls as the model leans finished was tried: on espeak-ng speech its probability is
+    too noisy, and it cut off "I can offer you a refund, or… a replacement".) No words yet:
+    the model alone."""
     finished = words_finished(text) if text is not None else None
     earliest = max(params.stop_s, params.finish_s)
     if finished is False:
