@@ -154,21 +154,22 @@ class NeuralVoice:
         rate = self.voice.config.sample_rate
         audio = np.concatenate([c.audio_float_array for c in self.voice.synthesize(spoken)])
         audio = resample_poly(audio, SPEECH_RATE, rate).astype(np.float32)
+        segments, _ = self.whisper.transcribe(audio, language="en", beam_size=1, temperature=0.0,
+                                              word_timestamps=True)
+        heard = [w for seg in segments for w in (seg.words or [])]
         out, done, before = [], 0, 0
         for k in range(1, len(parts), 2):
             before += len(parts[k - 1].split())
-            cut = self._word_end(audio, spoken, before)
+            cut = self._word_end(audio, heard, spoken, before)
             out += [audio[done:cut], np.zeros(int(int(parts[k]) / 1000 * SPEECH_RATE), np.float32)]
             done = cut
         return np.concatenate([*out, audio[done:]])
 
-    def _word_end(self, audio: np.ndarray, spoken: str, count: int) -> int:
+    def _word_end(self, audio: np.ndarray, heard: list[Any], spoken: str, count: int) -> int:
         """The sample where the ``count``-th word of ``spoken`` ends: of the quiet points near
-        Whisper's timestamp for it, the first whose audio up to there is heard ending on that
-        word (Whisper's word times are rough, and a cut inside a word changes what is said)."""
-        segments, _ = self.whisper.transcribe(audio, language="en", beam_size=1,
-                                              word_timestamps=True)
-        heard = [w for seg in segments for w in (seg.words or [])]
+        Whisper's timestamp for it (``heard``: its timed words for the whole sentence), the
+        first whose audio up to there is heard ending on that word (Whisper's word times are
+        rough, and a cut inside a word changes what is said)."""
         words = [_bare(w) for w in spoken.split()]
         near = sorted(range(len(heard)), key=lambda i: abs(i - (count - 1)))
         index = next((i for i in near[:3] if _bare(heard[i].word) == words[count - 1]),
@@ -191,7 +192,7 @@ class NeuralVoice:
         return [i + step // 2 for i in calm[:8]]
 
     def _text(self, audio: np.ndarray) -> str:
-        segments, _ = self.whisper.transcribe(audio, language="en", beam_size=1)
+        segments, _ = self.whisper.transcribe(audio, language="en", beam_size=1, temperature=0.0)
         return " ".join(seg.text for seg in segments)
 
 
