@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from trainer.behaviour import default_reader, grader_reader  # noqa: E402
 from trainer.config import load_settings  # noqa: E402
 from trainer.consistency.metrics import cohen_kappa  # noqa: E402
 from trainer.grading.pipeline import Grading, grade_transcript  # noqa: E402
@@ -42,6 +43,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--grader", default=None, help="grader model spec (default: settings)")
     ap.add_argument("--detectors-only", action="store_true")
+    ap.add_argument("--live-reader", action="store_true",
+                    help="ablation: detectors read with the live (e5) reader, not the grader's")
     ap.add_argument("--model-only", action="store_true",
                     help="ablation: the model judges every non-detector criterion")
     ap.add_argument("--old-na", action="store_true",
@@ -53,8 +56,11 @@ def main() -> None:
                                                 else f"kappa-{args.which}.json")
 
     settings = load_settings(grader_model=args.grader).settings
-    grading = (Grading(None, "none", repeats=1) if args.detectors_only
+    grading = (Grading(None, "none", repeats=1, reader=grader_reader(settings))
+               if args.detectors_only
                else Grading.from_settings(settings, repeats=args.repeats, grader=args.grader))
+    if args.live_reader:
+        grading.reader = default_reader()
     grading.clear_cut = not args.model_only
     files = sorted(SETS[args.which].glob("*.json"))
     files = files[: args.limit] if args.limit else files

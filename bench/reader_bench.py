@@ -5,10 +5,11 @@
     python bench/reader_bench.py --split heldout    # eval/heldout/lines.jsonl, written apart
     python bench/reader_bench.py --split heldout-b  # eval/heldout-b/lines.jsonl, a second author
 
-Prints, for the old phrase cues (before), rules alone, embeddings alone and the reader (rules +
-embeddings), overall micro recall/precision and the share of lines whose behaviour set is exactly
-right; then per behaviour for the old cues and the reader; then ms per line (p50/p95) beside the
-machine's llama.cpp generation tokens/s (other jobs load these machines: compare in one run).
+Prints, for the old phrase cues (before), rules alone, embeddings alone, the live reader (rules +
+e5 embeddings: the director) and the grader's reader (rules + the embedded model's sentence
+vectors), overall micro recall/precision and the share of lines whose behaviour set is exactly
+right; then per behaviour for the old cues and both readers; then ms per line (p50/p95) beside
+the machine's llama.cpp generation tokens/s (other jobs load these machines: compare in one run).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from old_cues import detect_cues
 from stats import pct
 
-from trainer.behaviour import BEHAVIOURS, BehaviourReader
-from trainer.behaviour.classifier import load_classifier
-from trainer.behaviour.embed import E5Embedder
+from trainer.behaviour import BEHAVIOURS, BehaviourReader, grader_reader
+from trainer.behaviour.classifier import GRADER_WEIGHTS, load_classifier
+from trainer.behaviour.embed import E5Embedder, ModelEmbedder
+from trainer.config import load_settings
+from trainer.models import embed_runner
 
 ROOT = Path(__file__).resolve().parents[1]
 SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
@@ -130,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, help="another JSONL file of lines (text, behaviours)")
     ap.add_argument("--misses", action="store_true", help="list the reader's wrong lines")
     ap.add_argument("--no-llama", action="store_true", help="skip the tokens/s yardstick")
+    ap.add_argument("--no-grader", action="store_true",
+                    help="skip the grader's reader (0.2 s a sentence on two cores)")
     args = ap.parse_args(argv)
     lines = load_lines(args.split, args.data)
     clf = load_classifier()
@@ -138,41 +143,56 @@ def main(argv: list[str] | None = None) -> int:
         "old cues (before)": old_cues,
         "rules only": reader_system(BehaviourReader(None, None, "rules")),
         "embeddings only": reader_system(BehaviourReader(embedder, clf, "embedding")),
-        "reader (rules + embeddings)": reader_system(BehaviourReader(embedder, clf, "both")),
+        LIVE: reader_system(BehaviourReader(embedder, clf, "both")),
     }
+    settings = load_settings().settings
+    graded = not args.no_grader and GRADER_WEIGHTS.exists()
+    if graded:
+        systems[GRADER] = reader_system(grader_reader(settings))
     print(f"{len(lines)} lines from {args.data or SPLITS[args.split]} (split {args.split}), "
           f"{sum(len(x.gold) for x in lines)} labelled behaviours\n")
     misses: list[str] = []
-    scores = {name: score(fn, lines, misses if name.startswith("reader") else None)
+    scores = {name: score(fn, lines, misses if name == (GRADER if graded else LIVE) else None)
               for name, fn in systems.items()}
-    print(f"{'system':30} {'recall':>7} {'precision':>9} {'exact set':>10}")
+    print(f"{'system':40} {'recall':>7} {'precision':>9} {'exact set':>10}")
     for name, s in scores.items():
         p, r, _ = s.pr()
-        print(f"{name:30} {r:7.2f} {p:9.2f} {s.exact / max(s.lines, 1):10.2f}")
-    old, new = scores["old cues (before)"], scores["reader (rules + embeddings)"]
-    print(f"\n{'behaviour':14} {'n':>4} {'old R':>6} {'old P':>6} {'R':>6} {'P':>6}")
+        print(f"{name:40} {r:7.2f} {p:9.2f} {s.exact / max(s.lines, 1):10.2f}")
+    columns = [scores["old cues (before)"], scores[LIVE]] + ([scores[GRADER]] if graded else [])
+    heads = ["old", "live"] + (["grader"] if graded else [])
+    print(f"\n{'behaviour':14} {'n':>4} " + " ".join(f"{h + ' R':>8} {h + ' P':>8}" for h in heads))
     for b in BEHAVIOURS:
-        po, ro, n = old.pr(b)
-        pn, rn, _ = new.pr(b)
-        print(f"{b:14} {n:4d} {ro:6.2f} {po:6.2f} {rn:6.2f} {pn:6.2f}")
-    print_timing(lines, embedder, clf, args.no_llama)
+        cells = [c.pr(b) for c in columns]
+        print(f"{b:14} {cells[0][2]:4d} " + " ".join(f"{r:8.2f} {p:8.2f}" for p, r, _ in cells))
+    live = BehaviourReader(E5Embedder(embedder.threads), load_classifier(), "both")  # no cache
+    print()
+    print_timing("live reader, 1 thread", live, lines)
+    if graded:
+        model = BehaviourReader(ModelEmbedder(embed_runner(settings)), load_classifier(GRADER_WEIGHTS),
+                                similarity=embedder)
+        print_timing(f"grader's reader, {settings.threads} threads, first 40 lines", model, lines[:40])
+    if not args.no_llama:
+        print(f"llama.cpp generation now: {llama_tokens_per_s()}")
     if args.misses:
-        print("\nthe reader's wrong lines:")
+        print(f"\n{'the grader' if graded else 'the live'} reader's wrong lines:")
         print("\n".join(misses))
     return 0
 
 
-def print_timing(lines: list[Line], embedder: E5Embedder, clf: object, no_llama: bool) -> None:
-    fresh = BehaviourReader(E5Embedder(embedder.threads), load_classifier(), "both")  # no cache
-    fresh.read("Warm-up line, sorry.")
+LIVE = "live reader (rules + e5 embeddings)"
+GRADER = "grader's reader (rules + model vectors)"
+
+
+def print_timing(label: str, reader: BehaviourReader, lines: list[Line]) -> None:
+    """Milliseconds per line, uncached (a fresh reader, warmed up on another line)."""
+    reader.read("Warm-up line, sorry.")
     ms = []
     for line in lines:
         t = time.perf_counter()
-        fresh.read(line.text, caller_name=line.caller_name)
+        reader.read(line.text, caller_name=line.caller_name)
         ms.append((time.perf_counter() - t) * 1000)
-    yardstick = "" if no_llama else f"; llama.cpp generation now: {llama_tokens_per_s()}"
-    print(f"\nms per line (reader, {embedder.threads} thread, uncached): p50 {pct(ms, 0.5):.1f}, "
-          f"p95 {pct(ms, 0.95):.1f}, max {max(ms):.1f}{yardstick}")
+    print(f"ms per line ({label}, uncached): p50 {pct(ms, 0.5):.1f}, p95 {pct(ms, 0.95):.1f}, "
+          f"max {max(ms):.1f}")
 
 
 if __name__ == "__main__":

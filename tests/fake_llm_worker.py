@@ -15,7 +15,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from trainer.llama_local import Request
+import numpy as np
+
+from trainer.llama_local import EmbedRequest, Request
 from trainer.llm_worker import serve
 
 WORDS = ["One.", " Two.", " Three.", " Four.", " Five.", " Six."]
@@ -25,7 +27,11 @@ def load(request: Request) -> tuple[Any, str | None]:
     return object(), ("warning: fake AMX" if "WARN" in request.model_path else None)
 
 
-def run(_llama: Any, request: Request) -> Any:
+def run(_llama: Any, request: Request | EmbedRequest) -> Any:
+    if isinstance(request, EmbedRequest):  # a vector per text: its length and its word count
+        if any("CRASH" in t for t in request.texts):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return np.array([[len(t), len(t.split())] for t in request.texts], dtype=np.float32)
     last = request.messages[-1]["content"]
     if "FAIL" in last:
         raise ValueError("Requested tokens exceed context window")

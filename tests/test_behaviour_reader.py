@@ -7,6 +7,7 @@ measures the reader on whole labelled sets (its dev split, and the held-out line
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,11 +18,12 @@ from trainer.behaviour import (
     Heard,
     Reading,
     default_reader,
+    grader_reader,
     is_boundary_warning,
     is_goodbye,
     split_sentences,
 )
-from trainer.behaviour.classifier import META, WEIGHTS, Classifier
+from trainer.behaviour.classifier import GRADER_META, GRADER_WEIGHTS, META, WEIGHTS, Classifier
 from trainer.behaviour.rules import addressed, name_pattern, rule_hits
 from trainer.behaviour.train import DATA, data_hash, load_examples
 
@@ -205,11 +207,17 @@ def test_goodbye_and_boundary() -> None:
     assert not is_boundary_warning("I'll call you back tomorrow.")
 
 
-def test_shipped_weights_match_the_training_data() -> None:
-    meta = json.loads(META.read_text())
-    assert WEIGHTS.exists()
-    assert meta["data_sha256"] == data_hash(DATA), \
-        "eval/behaviour/train.jsonl changed: run python -m trainer.behaviour.train"
+@pytest.mark.parametrize(("weights", "meta_path", "features"), [
+    (WEIGHTS, META, "e5"), (GRADER_WEIGHTS, GRADER_META, "model")])
+def test_shipped_weights_match_the_training_data(weights: Path, meta_path: Path,
+                                                 features: str) -> None:
+    meta = json.loads(meta_path.read_text())
+    assert weights.exists()
+    root = DATA.parents[2]
+    assert "eval/behaviour/train.jsonl" in meta["data"]
+    for name, digest in meta["data"].items():
+        assert digest == data_hash(root / name), \
+            f"{name} changed: run python -m trainer.behaviour.train --features {features}"
 
 
 def test_training_data_is_valid_and_varied() -> None:
@@ -219,3 +227,27 @@ def test_training_data_is_valid_and_varied() -> None:
         if b != "used_name":
             assert sum(b in r.behaviours for r in rows) >= 40, b
     assert 0.15 < sum(r.split == "dev" for r in rows) / len(rows) < 0.3
+
+
+@pytest.fixture(scope="module")
+def model_reader(embedded_model_path: Path) -> BehaviourReader:
+    from trainer.behaviour.embed import ModelEmbedder
+    from trainer.config import load_settings
+
+    settings = load_settings(model=f"local:{embedded_model_path}").settings
+    reader = grader_reader(settings)
+    assert isinstance(reader.embedder, ModelEmbedder), "the grader's weights are missing"
+    return reader
+
+
+@pytest.mark.integration
+def test_the_grader_reader_reads_the_table_with_the_embedded_model(
+        model_reader: BehaviourReader) -> None:
+    wrong = []
+    for line, must, must_not in TABLE:
+        heard = model_reader.read(line, caller_name=NAME).behaviours()
+        if not must <= heard or must_not & heard:
+            wrong.append(f"{line!r}: heard {sorted(heard)}")
+    assert not wrong, "\n".join(wrong)
+    # the grader compares restatements with e5's cosine, not the model's
+    assert model_reader.similarity is default_reader().embedder

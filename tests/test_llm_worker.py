@@ -6,11 +6,13 @@ import logging
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes import fake_worker
 from langchain_core.messages import HumanMessage
 
+from trainer.behaviour.embed import ModelEmbedder
 from trainer.llm_worker import WorkerClient
 from trainer.models import LlamaCppChat, ModelCrashed
 
@@ -85,3 +87,18 @@ def test_prefill_swallows_a_crash_and_the_next_request_reports_it(worker: Worker
     model.prefill([HumanMessage("warm")])  # runs in a background thread: must not raise
     with pytest.raises(ModelCrashed, match="SIGKILL"):
         model.invoke([HumanMessage("reply")])
+
+
+def test_embedding_requests_cross_the_pipe_and_a_crash_is_model_crashed(
+        worker: WorkerClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer import models
+    from trainer.config import Settings
+
+    monkeypatch.setattr(models, "ensure_embedded_model", lambda _dir: tmp_path / "fake.gguf")
+    run = models.embed_runner(Settings(home=tmp_path))
+    embedder = ModelEmbedder(run, dim=2)
+    got = embedder.embed(["Please hold.", "That sounds awful."])
+    prefix = len(ModelEmbedder.PREFIX)
+    assert got.tolist() == [[prefix + 12, 5], [prefix + 18, 6]]  # the prefix went with each text
+    with pytest.raises(ModelCrashed, match="SIGSEGV"):
+        run(["CRASH"])

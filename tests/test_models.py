@@ -54,3 +54,17 @@ def test_compatible_endpoint_needs_no_key(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("TRAINER_MODEL", "openai:qwen@http://127.0.0.1:9/v1")
     model = chat_model("caller", load_settings().settings)
     assert model.openai_api_base == "http://127.0.0.1:9/v1"  # type: ignore[attr-defined]
+
+
+def test_the_grader_reader_uses_the_named_embedded_file_else_the_models_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    named = tmp_path / "elsewhere" / models.EMBEDDED_FILE
+    named.parent.mkdir()
+    named.write_bytes(b"gguf")
+    assembled = tmp_path / "assembled.gguf"
+    monkeypatch.setattr(models, "ensure_embedded_model", lambda _dir: assembled)
+    settings = load_settings(grader_model=f"local:{named}").settings
+    assert models._embedding_model(settings) == named
+    other = load_settings(grader_model=f"local:{tmp_path / 'other.gguf'}",
+                          model="openai:gpt-4o-mini").settings
+    assert models._embedding_model(other) == assembled  # another model's vectors won't do

@@ -57,3 +57,10 @@ def test_pip_install_into_a_fresh_venv_lists_every_persona(tmp_path: Path) -> No
     assert content.returncode == 0, content.stderr
     criteria, items, _version = content.stdout.split()
     assert (criteria, int(items) > 0) == ("13", True)
+    weights = subprocess.run(
+        [str(py), "-c", "from trainer.behaviour.classifier import GRADER_WEIGHTS, WEIGHTS, "
+         "load_classifier; print(load_classifier(WEIGHTS).w.shape[1], "
+         "load_classifier(GRADER_WEIGHTS).w.shape[1])"],
+        cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert weights.returncode == 0, weights.stderr
+    assert weights.stdout.split() == ["384", "1536"]  # both readers' classifiers ship

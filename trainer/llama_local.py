@@ -21,6 +21,7 @@ from typing import Any
 
 __all__ = [
     "AMX_FIX",
+    "EmbedRequest",
     "LoadPlan",
     "Request",
     "load_llama",
@@ -47,6 +48,22 @@ class Request:
     stream: bool = False
     assistant_prefix: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        return (self.model_path, self.slot, self.n_ctx, self.n_threads)
+
+
+@dataclass(frozen=True)
+class EmbedRequest:
+    """Sentence embeddings: one mean-pooled, L2-normalised vector per text, from the model's
+    own hidden states (a `Llama` of its own in embedding mode, beside the chat slots)."""
+
+    model_path: str
+    n_threads: int
+    texts: tuple[str, ...]
+    slot: str = "embed"
+    n_ctx: int = 512
 
     @property
     def key(self) -> tuple[str, str, int, int]:
@@ -90,7 +107,7 @@ _LLAMAS: dict[tuple[str, str, int, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
 
 
-def load_llama(request: Request, info: str | None = None) -> tuple[Any, str | None]:
+def load_llama(request: Request | EmbedRequest, info: str | None = None) -> tuple[Any, str | None]:
     """One `Llama` per (file, role), loaded once; each role keeps its own KV cache across turns
     (the weights are memory-mapped, so a second instance of a file costs little memory).
     Returns the model and the guard's warning when it was loaded with the fallback."""
@@ -102,7 +119,7 @@ def load_llama(request: Request, info: str | None = None) -> tuple[Any, str | No
         return _LLAMAS[request.key], plan.warning
 
 
-def _new_llama(request: Request, extra_bufts: bool) -> Any:
+def _new_llama(request: Request | EmbedRequest, extra_bufts: bool) -> Any:
     import llama_cpp
     import llama_cpp.llama_cpp as low
 
@@ -113,9 +130,14 @@ def _new_llama(request: Request, extra_bufts: bool) -> Any:
     default = low.llama_model_default_params
     if not extra_bufts:
         low.llama_model_default_params = lambda: _without_extra_bufts(default())
+    embedding: dict[str, Any] = {}
+    if isinstance(request, EmbedRequest):  # the whole context in one batch, mean pooling
+        embedding = {"embedding": True, "n_batch": request.n_ctx, "n_ubatch": request.n_ctx,
+                     "pooling_type": llama_cpp.LLAMA_POOLING_TYPE_MEAN}
     try:
         return llama_cpp.Llama(model_path=request.model_path, n_ctx=request.n_ctx,
-                               n_threads=request.n_threads, n_batch=256, verbose=False)
+                               n_threads=request.n_threads, verbose=False,
+                               **({"n_batch": 256} | embedding))
     finally:
         low.llama_model_default_params = default
 
@@ -125,13 +147,28 @@ def _without_extra_bufts(params: Any) -> Any:
     return params
 
 
-def run_request(llama: Any, request: Request) -> Any:
-    """The completion: a dict, or an iterator of chunk dicts when ``request.stream``."""
+def run_request(llama: Any, request: Request | EmbedRequest) -> Any:
+    """The completion: a dict, or an iterator of chunk dicts when ``request.stream``; for an
+    `EmbedRequest`, a float32 array with one normalised row per text."""
+    if isinstance(request, EmbedRequest):
+        return embed_texts(llama, request.texts)
     if request.assistant_prefix is None:
         return llama.create_chat_completion(messages=request.messages, stream=request.stream,
                                             **request.params)
     prompt = chat_prompt(llama, request.messages) + request.assistant_prefix
     return llama.create_completion(prompt=prompt, stream=request.stream, **request.params)
+
+
+def embed_texts(llama: Any, texts: tuple[str, ...]) -> Any:
+    """One row per text: the mean of its last hidden states, L2-normalised. One text a decode:
+    llama-cpp-python's batching of several sequences gives slightly different vectors for the
+    same text depending on its neighbours, and a grade must not depend on them."""
+    import numpy as np
+
+    out = np.zeros((len(texts), llama.n_embd()), dtype=np.float32)
+    for i, text in enumerate(texts):
+        out[i] = np.asarray(llama.embed(text, normalize=True, truncate=True), dtype=np.float32)
+    return out
 
 
 def chat_prompt(llama: Any, messages: list[dict[str, str]]) -> str:

@@ -8,7 +8,7 @@ gets `WorkerDied` naming the signal, ends the call with everything said so far s
 next request starts a fresh worker.
 
 Protocol (pickled tuples over `multiprocessing.connection.Connection`):
-  app → worker: a `Request`, or ``"cancel"`` while a stream is running
+  app → worker: a `Request` or an `EmbedRequest`, or ``"cancel"`` while a stream is running
   worker → app: ``("warning", line)``, ``("chunk", dict)``, then ``("done", result)`` or
   ``("error", (exception class name, message))`` — exactly one of the last two per request.
 
@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from trainer.llama_local import Request
+from trainer.llama_local import EmbedRequest, Request
 
 __all__ = ["WorkerClient", "WorkerDied", "child_command", "shared_client"]
 
@@ -97,7 +97,7 @@ class WorkerClient:
         """The running worker's process id (None before the first request or after a crash)."""
         return self._proc.pid if self._proc is not None else None
 
-    def complete(self, request: Request, seen: int | None = None) -> Any:
+    def complete(self, request: Request | EmbedRequest, seen: int | None = None) -> Any:
         """The whole completion (a dict) for a non-streaming request. With ``seen`` (the
         `deaths` count when the asker started), a worker death since then is raised instead of
         silently starting a fresh worker: the asker's state (its cache) died with it."""
@@ -254,8 +254,8 @@ def shared_client() -> WorkerClient:
 
 
 def serve(inbox: Connection, outbox: Connection,
-          load: Callable[[Request], tuple[Any, str | None]] | None = None,
-          run: Callable[[Any, Request], Any] | None = None) -> None:
+          load: Callable[[Any], tuple[Any, str | None]] | None = None,
+          run: Callable[[Any, Any], Any] | None = None) -> None:
     """Answer requests until the app closes the pipe."""
     from trainer import llama_local
 
@@ -266,7 +266,7 @@ def serve(inbox: Connection, outbox: Connection,
             request = inbox.recv()
         except (EOFError, OSError):
             return
-        if not isinstance(request, Request):  # a "cancel" that arrived after its stream ended
+        if not isinstance(request, Request | EmbedRequest):  # a "cancel" after its stream ended
             continue
         try:
             _answer(inbox, outbox, request, load, run)
@@ -274,14 +274,14 @@ def serve(inbox: Connection, outbox: Connection,
             outbox.send(("error", (type(exc).__name__, str(exc))))
 
 
-def _answer(inbox: Connection, outbox: Connection, request: Request,
-            load: Callable[[Request], tuple[Any, str | None]], run: Callable[[Any, Request], Any],
+def _answer(inbox: Connection, outbox: Connection, request: Request | EmbedRequest,
+            load: Callable[[Any], tuple[Any, str | None]], run: Callable[[Any, Any], Any],
             ) -> None:
     llama, warning = load(request)
     if warning:
         outbox.send(("warning", warning))
     result = run(llama, request)
-    if not request.stream:
+    if isinstance(request, EmbedRequest) or not request.stream:
         outbox.send(("done", result))
         return
     for part in result:

@@ -36,6 +36,7 @@ __all__ = [
     "ModelError",
     "ModelSpec",
     "chat_model",
+    "embed_runner",
     "ensure_embedded_model",
     "is_loopback",
     "parse_spec",
@@ -278,6 +279,41 @@ class LlamaCppChat(BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(delta, chunk=chunk)
             yield chunk
+
+
+def embed_runner(settings: Settings) -> Callable[[list[str]], Any]:
+    """Texts → the embedded model's mean-pooled sentence vectors (float32 rows), run where the
+    chat models run (the worker process by default). The model file is found on first use;
+    raises `ModelError` when it can't be assembled, `ModelCrashed` when its process dies."""
+    from trainer.llama_local import EmbedRequest, load_llama, run_request
+
+    def run(texts: list[str]) -> Any:
+        path = str(_embedding_model(settings))
+        request = EmbedRequest(path, settings.threads, tuple(texts))
+        if settings.model_process == "in-process":
+            with _COMPUTE_LOCK:
+                llama, warning = load_llama(request)
+                _warn_once(warning)
+                return run_request(llama, request)
+        from trainer.llm_worker import WorkerDied
+
+        try:
+            return shared_worker().complete(request)
+        except WorkerDied as exc:
+            raise ModelCrashed(str(exc)) from None
+
+    return run
+
+
+def _embedding_model(settings: Settings) -> Path:
+    """The embedded GGUF: the file a local grader or caller spec names when it is that model
+    (no second copy), else the one assembled in the models folder."""
+    for role in ("grader", "caller"):
+        spec = parse_spec(settings.model_for(role))
+        path = Path(spec.name).expanduser()
+        if spec.provider == "local" and path.name == EMBEDDED_FILE and path.exists():
+            return path
+    return ensure_embedded_model(settings.models_dir)
 
 
 def shared_worker() -> Any:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["WEIGHTS", "Classifier", "load_classifier", "span"]
+__all__ = ["GRADER_WEIGHTS", "WEIGHTS", "Classifier", "load_classifier", "span"]
 
-WEIGHTS = Path(__file__).with_name("weights.npz")
+WEIGHTS = Path(__file__).with_name("weights.npz")  # over e5 embeddings: the live reader
 META = Path(__file__).with_name("weights.json")
+GRADER_WEIGHTS = Path(__file__).with_name("weights_grader.npz")  # over the chat model's own
+GRADER_META = Path(__file__).with_name("weights_grader.json")
 _TOKEN = re.compile(r"[\w']+")
 
 
@@ -49,8 +51,8 @@ def load_classifier(path: Path = WEIGHTS) -> Classifier | None:
                           z["word_weights"].astype(np.float32))
 
 
-def meta() -> dict[str, object]:
-    return json.loads(META.read_text()) if META.exists() else {}
+def meta(path: Path = META) -> dict[str, object]:
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def span(clf: Classifier, behaviour: str, sentence: str) -> str:

