@@ -267,3 +267,22 @@ def test_ablation_asks_the_model_for_every_non_detector_criterion() -> None:
     grade = grade_transcript(load_transcript(EVAL / "e04-billing-hold-consent.json"), grading)
     by_model = {g.id for g in grade.criteria.values() if g.decided_by == "llm"}
     assert by_model == {c.id for c in grading.rubric.criteria if c.decided_by != "detector"}
+
+
+def test_a_failing_grader_reader_falls_back_to_the_live_reader_and_says_so() -> None:
+    from trainer.behaviour import BehaviourReader, default_reader
+    from trainer.behaviour.classifier import GRADER_WEIGHTS, load_classifier
+    from trainer.behaviour.embed import ModelEmbedder
+    from trainer.models import ModelCrashed
+
+    def crashed(_texts: list[str]) -> Any:
+        raise ModelCrashed("the embedded model's process died: killed by SIGSEGV")
+
+    broken = BehaviourReader(ModelEmbedder(crashed), load_classifier(GRADER_WEIGHTS))
+    t = load_transcript(EVAL / "e06-supervisor-strong.json")
+    fell_back = grade_transcript(t, Grading(None, "none", repeats=1, reader=broken))
+    live = grade_transcript(t, Grading(None, "none", repeats=1))
+    assert fell_back.reader.startswith(default_reader().label)
+    assert "SIGSEGV" in fell_back.reader and "e5" in live.reader and "SIGSEGV" not in live.reader
+    assert {c: g.verdict for c, g in fell_back.criteria.items()} == {
+        c: g.verdict for c, g in live.criteria.items()}

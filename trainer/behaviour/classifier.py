@@ -4,6 +4,7 @@ ship beside this file."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Classifier:
     b: np.ndarray  # (behaviours,)
     vocab: dict[str, int]
     word_weights: np.ndarray  # (behaviours, vocab): log-odds of a word in that behaviour
+    digest: str = ""  # SHA-256 of the weights file, first 12 hex digits (pins a grade's reader)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         z = x @ self.w.T + self.b
@@ -44,11 +46,12 @@ def load_classifier(path: Path = WEIGHTS) -> Classifier | None:
     """The shipped classifier, or None when no weights have been trained."""
     if not path.exists():
         return None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     with np.load(path, allow_pickle=False) as z:
         names = tuple(str(n) for n in z["names"])
         vocab = {str(v): i for i, v in enumerate(z["vocab"])}
         return Classifier(names, z["w"].astype(np.float32), z["b"].astype(np.float32), vocab,
-                          z["word_weights"].astype(np.float32))
+                          z["word_weights"].astype(np.float32), digest)
 
 
 def meta(path: Path = META) -> dict[str, object]:

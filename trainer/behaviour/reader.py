@@ -45,6 +45,14 @@ class BehaviourReader:
         # cosine, whichever features the classifiers read
         self.similarity = similarity or embedder
 
+    @property
+    def label(self) -> str:
+        """What reads, for a grade's record: the features and the weights' digest."""
+        if self.mode == "rules" or self.classifier is None:
+            return "rules only"
+        features = "model vectors" if isinstance(self.embedder, ModelEmbedder) else "e5"
+        return f"{self.mode}: rules + {features} (weights {self.classifier.digest})"
+
     def read(self, line: str, *, caller_name: str | None = None,
              caller_line: str | None = None) -> Reading:
         """What ``line`` shows. ``caller_name`` enables ``used_name``; ``caller_line`` (what the

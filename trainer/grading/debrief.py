@@ -187,7 +187,8 @@ def build_debrief(grade: Grade, t: Transcript, rubric: Rubric | None = None,
         mood=mood, marks=marks, audio=_audio(grade, t),
         practise_next=_practise_next(grade, personas),
         audit=f"rubric {grade.rubric_version}, prompt {grade.prompt_version}, model "
-              f"{grade.model}, {grade.repeats} repeat(s), graded {grade.graded_at}")
+              f"{grade.model}, {grade.repeats} repeat(s), graded {grade.graded_at}"
+              + (f", reader {grade.reader}" if grade.reader else ""))
 
 
 NO_AUDIO = "Typed call: no audio measures."

@@ -7,6 +7,7 @@ the saved transcript, writes ``grade.json`` and the debrief beside it, and retur
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 Progress = Callable[[str], None]
+log = logging.getLogger("trainer")
 
 
 class Grading:
@@ -99,7 +101,7 @@ def grade_transcript(t: Transcript, grading: Grading, *, persona_name: str | Non
     started = time.monotonic()
     rubric = grading.rubric.for_persona(t.persona)
     name = caller_name(t, persona_name)
-    findings = detect(t, name, reader=grading.reader)
+    reader, findings = _read(t, name, grading.reader)
     view = TranscriptView.of(t)
     grader = (ModelGrader(grading.model, grading.prompts, repeats=grading.repeats,
                           describe=grading.describe) if grading.model is not None else None)
@@ -117,7 +119,24 @@ def grade_transcript(t: Transcript, grading: Grading, *, persona_name: str | Non
         prompt_version=grading.prompts.version, model=grading.model_id, repeats=grading.repeats,
         graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
         seconds=round(time.monotonic() - started, 1), criteria=grades, score=score,
-        redacted=list(view.redacted), audio=asdict(audio_summary(t)))
+        redacted=list(view.redacted), audio=asdict(audio_summary(t)), reader=reader)
+
+
+def _read(t: Transcript, name: str | None, reader: BehaviourReader | None,
+          ) -> tuple[str, dict[str, Any]]:
+    """The detectors' findings and which reader read. Should the grader's reader fail (its
+    model crashed or can't be found), the live reader reads this call, and the grade says so."""
+    from trainer.behaviour import default_reader
+    from trainer.models import ModelError
+
+    live = default_reader()
+    try:
+        return (reader or live).label, detect(t, name, reader=reader)
+    except ModelError as exc:
+        if reader is None or reader is live:
+            raise
+        log.warning("warning: the grader's reader failed (%s); the live reader reads this call", exc)
+        return f"{live.label} (the grader's reader failed: {exc})", detect(t, name, reader=live)
 
 
 def _grade_one(c: Criterion, finding: Any, view: TranscriptView,

@@ -82,3 +82,4 @@ class Grade(_Record):
     score: Score
     redacted: list[Quote] = []  # trainee sentences addressed to the grader, never shown to it
     audio: dict[str, float | int | None] = {}
+    reader: str = ""  # which behaviour reader read the trainee's sentences (features, weights)
