@@ -107,6 +107,11 @@ def test_remove_apology_keeps_the_callers_name() -> None:
     assert findings(e.transcript)["used_name"] == "pass"
 
 
+def test_remove_apology_leaves_no_dangling_conjunction() -> None:
+    e = edit("remove_apology", "e04")  # "…our double charge is really stressful, and I completely…"
+    assert "Priya, I completely understand why you're furious." in texts(e.transcript, "trainee")
+
+
 @pytest.mark.parametrize(("name", "why"), [
     ("e01", "2 trainee turns apologise"),  # "sorry" and "that was our mistake"
     ("e02", "gold apology is not pass"),

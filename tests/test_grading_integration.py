@@ -74,7 +74,9 @@ def test_every_accepted_quote_is_in_the_transcript(graded: dict[str, Any]) -> No
 def test_the_model_judged_part_of_the_subset(graded: dict[str, Any]) -> None:
     judged = [g for _, grade in graded.values() for g in grade.criteria.values()
               if g.decided_by == "llm"]
-    assert len(judged) >= 4  # the subset exercises the model, not only the detectors
+    # the subset exercises the model, not only the detectors (3 criteria since the grader's
+    # reader, surer than the live one, settles more of them itself; 4–6 before)
+    assert len(judged) >= 3
     assert all(r.raw and r.messages for g in judged for r in g.runs)
 
 

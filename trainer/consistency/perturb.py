@@ -47,6 +47,7 @@ APOLOGY = re.compile(
     r"(we|i) (got|messed) (it|that|this) (wrong|up)|(we|i) made (a|an) (mistake|error)|"
     r"that('s| was| is) (all )?our\b|shouldn'?t have happened|should never have happened|"
     r"let you down|because of (us|our)|(caused|done) by (us|our))\b", re.IGNORECASE)
+DANGLING = re.compile(r"^(?:and|but|so|and also)\s+", re.IGNORECASE)
 HOLD_WORDS = re.compile(r"\bhold\b", re.IGNORECASE)
 AGREEING = re.compile(r"^\W*(yes|yeah|yep|ok|okay|fine|sure|go ahead|alright|all right)\b",
                       re.IGNORECASE)
@@ -205,6 +206,8 @@ def _without_apology(sentence: str) -> str:
     if sum(len(c.split()) for c in kept) < 3:  # a fragment ("Oh no.") reads as noise: drop it
         return ""
     text = " ".join(kept).strip().rstrip(",;—–-").strip()
+    if kept[0] is not clauses[0]:  # "…, and I understand why" loses its dangling "and"
+        text = DANGLING.sub("", text)
     if not text.endswith((".", "!", "?")):
         text += sentence[-1] if sentence.endswith((".", "!", "?")) else "."
     return text[:1].upper() + text[1:]
