@@ -76,7 +76,7 @@ class E5Embedder(CachedEmbedder):
 class ModelEmbedder(CachedEmbedder):
     """The embedded chat model's own hidden states, mean-pooled: ``run`` maps texts to rows
     (`trainer.models.embed_runner` runs them in the model's worker process). Each text is
-    framed as something an agent says, so the vectors describe the speaker's act. About 0.2 s
+    framed as something an agent says, so the vectors describe the speaker's act. About 0.3 s
     a sentence on two cores: for the grader after a call, not for the director's live turn."""
 
     PREFIX = "Customer-service agent says: "

@@ -2,7 +2,7 @@
 
 Two readers share everything but their features: the live one (the director, `trainer hear`)
 reads e5 embeddings in milliseconds; the grader's (`grader_reader`) reads the embedded chat
-model's own sentence vectors, which hold better on unseen wording but take 0.2 s a sentence.
+model's own sentence vectors, which hold better on unseen wording but take 0.3 s a sentence.
 
 Sentence embeddings (multilingual-e5-small) through per-behaviour classifiers trained on varied
 labelled sentences carry the behaviours whose wording varies (empathy, blame, options…); exact
@@ -115,7 +115,7 @@ def _name(sentence: str, caller_name: str | None) -> str | None:
 
 
 _default: BehaviourReader | None = None
-_grader: dict[tuple[str, str], BehaviourReader] = {}
+_grader: dict[str, BehaviourReader] = {}
 _lock = threading.Lock()
 
 
@@ -136,7 +136,7 @@ def grader_reader(settings: Settings) -> BehaviourReader:
     The model loads on the first read."""
     from trainer.models import embed_runner
 
-    key = (str(settings.models_dir), settings.model_process)
+    key = settings.model_dump_json()  # the model file, its process and threads follow from them
     with _lock:
         if key in _grader:
             return _grader[key]
