@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="list the reader's wrong lines")
     ap.add_argument("--no-llama", action="store_true", help="skip the tokens/s yardstick")
     ap.add_argument("--no-grader", action="store_true",
-                    help="skip the grader's reader (0.2 s a sentence on two cores)")
+                    help="skip the grader's reader (0.3 s a sentence on two cores)")
     args = ap.parse_args(argv)
     lines = load_lines(args.split, args.data)
     clf = load_classifier()

@@ -5,6 +5,7 @@ ship beside this file."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -46,16 +47,17 @@ def load_classifier(path: Path = WEIGHTS) -> Classifier | None:
     """The shipped classifier, or None when no weights have been trained."""
     if not path.exists():
         return None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    with np.load(path, allow_pickle=False) as z:
+    data = path.read_bytes()  # read once: hashed for the digest, then parsed
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    with np.load(io.BytesIO(data), allow_pickle=False) as z:
         names = tuple(str(n) for n in z["names"])
         vocab = {str(v): i for i, v in enumerate(z["vocab"])}
         return Classifier(names, z["w"].astype(np.float32), z["b"].astype(np.float32), vocab,
                           z["word_weights"].astype(np.float32), digest)
 
 
-def meta(path: Path = META) -> dict[str, object]:
-    return json.loads(path.read_text()) if path.exists() else {}
+def meta() -> dict[str, object]:
+    return json.loads(META.read_text()) if META.exists() else {}
 
 
 def span(clf: Classifier, behaviour: str, sentence: str) -> str:
