@@ -3,6 +3,7 @@
     python bench/kappa.py                    # in-sample gold set (eval/transcripts), embedded model
     python bench/kappa.py --set heldout      # held-out calls (eval/heldout/calls), written apart
     python bench/kappa.py --set heldout-b    # a second author's held-out calls (eval/heldout-b)
+    python bench/kappa.py --set calls-c      # a fourth author's calls (eval/calls-c), now tuned on
     python bench/kappa.py --detectors-only   # no model: the model's criteria count as unscored
     python bench/kappa.py --limit 5 --repeats 3 --grader openai:MODEL@URL
 
@@ -31,14 +32,15 @@ from trainer.transcript import load_transcript  # noqa: E402
 UNSCORED = "unscored"
 OLD_NEVER_NA = ("let_vent", "avoided_hold")  # "never n.a." before rubric 2025.3
 SETS = {"gold": ROOT / "eval" / "transcripts", "heldout": ROOT / "eval" / "heldout" / "calls",
-        "heldout-b": ROOT / "eval" / "heldout-b" / "calls"}
+        "heldout-b": ROOT / "eval" / "heldout-b" / "calls", "calls-c": ROOT / "eval" / "calls-c" / "calls"}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", dest="which", choices=sorted(SETS), default="gold",
                     help="gold: the in-sample set the grader was tuned on; heldout, heldout-b: written "
-                         "apart by two authors (heldout-b never seen by any tuning)")
+                         "apart by two authors (heldout-b never seen by any tuning); calls-c: a "
+                         "fourth author's calls, measured once before tuning, then tuned on")
     ap.add_argument("--limit", type=int, default=0, help="only the first N transcripts")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--grader", default=None, help="grader model spec (default: settings)")

@@ -30,7 +30,7 @@ from stats import pct
 
 from trainer.behaviour import BEHAVIOURS, BehaviourReader, grader_reader
 from trainer.behaviour.classifier import GRADER_WEIGHTS, load_classifier
-from trainer.behaviour.embed import E5Embedder, ModelEmbedder
+from trainer.behaviour.embed import E5Embedder, JointEmbedder, ModelEmbedder
 from trainer.config import load_settings
 from trainer.models import embed_runner
 
@@ -168,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_timing("live reader, 1 thread", live, lines)
     if graded:
-        model = BehaviourReader(ModelEmbedder(embed_runner(settings)), load_classifier(GRADER_WEIGHTS),
-                                similarity=embedder)
+        features = JointEmbedder(ModelEmbedder(embed_runner(settings)), E5Embedder(embedder.threads))
+        model = BehaviourReader(features, load_classifier(GRADER_WEIGHTS), similarity=embedder)
         print_timing(f"grader's reader, {settings.threads} threads, first 40 lines", model, lines[:40])
     if not args.no_llama:
         print(f"llama.cpp generation now: {llama_tokens_per_s()}")
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 LIVE = "live reader (rules + e5 embeddings)"
-GRADER = "grader's reader (rules + model vectors)"
+GRADER = "grader's reader (rules + model & e5 vectors)"
 
 
 def print_timing(label: str, reader: BehaviourReader, lines: list[Line]) -> None:

@@ -306,7 +306,9 @@ def main() -> None:
         try:
             for name, spec in specs:
                 for n in args.calls:
-                    samples, refused, words = [], [], []
+                    samples: list[tuple[float, float]] = []
+                    refused: list[str] = []
+                    words: list[float] = []
                     for _ in range(args.rounds):
                         got, busy, said = web_round(n, args.persona, turns, spec)
                         samples, refused, words = samples + got, refused + busy, words + said

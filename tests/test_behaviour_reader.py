@@ -128,6 +128,8 @@ def test_a_name_is_used_where_it_addresses_the_caller(name: str, sentence: str,
      "You'll get the refund within five"),
     ("Are you even listening?", "rude", "Are you even listening"),
     ("Well, I'm sorry you see it that way.", "dismissive", "sorry you see it that way"),
+    ("its in the settings hang on", "hold", "hang on"),
+    ("Hang on a sec while I check.", "hold", "Hang on a sec"),
 ])
 def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
     hits, _ = rule_hits(sentence)
@@ -137,7 +139,8 @@ def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
 @pytest.mark.parametrize("sentence", ["I'm not going to put you on hold.",
                                       "Rather than transfer you, I'll sort it.",
                                       "You said not to tell you to calm down, and I won't.",
-                                      "You can relax now, it's done."])
+                                      "You can relax now, it's done.",
+                                      "Hang on to the receipt, please."])
 def test_negated_or_reported_is_not_a_rule_hit(sentence: str) -> None:
     assert rule_hits(sentence)[0] == []
 
@@ -184,6 +187,12 @@ def test_owning_the_fault_is_not_defensive() -> None:
     assert "defensive" not in rule_hits("That's not on us, the courier lost it.")[1]
 
 
+def test_a_promise_refused_is_not_an_empty_promise() -> None:
+    assert "empty_promise" in rule_hits("I can't promise the courier will make it tomorrow.")[1]
+    assert "empty_promise" in rule_hits("I won't guarantee that, but I'll chase it today.")[1]
+    assert "empty_promise" not in rule_hits("I promise it'll be there tomorrow.")[1]
+
+
 def test_a_guarantee_with_a_time_is_not_a_plan_by_rule() -> None:
     assert rule_hits("It will definitely arrive by Friday.")[0] == []
 
@@ -220,6 +229,12 @@ def test_shipped_weights_match_the_training_data(weights: Path, meta_path: Path,
             f"{name} changed: run python -m trainer.behaviour.train --features {features}"
 
 
+@pytest.mark.parametrize("path", sorted(DATA.parent.glob("*.jsonl")), ids=lambda p: p.name)
+def test_every_training_file_is_valid_with_a_dev_split(path: Path) -> None:
+    rows = load_examples(path)
+    assert 0.15 < sum(r.split == "dev" for r in rows) / len(rows) < 0.3
+
+
 def test_training_data_is_valid_and_varied() -> None:
     rows = load_examples()
     assert len(rows) >= 800
@@ -231,12 +246,12 @@ def test_training_data_is_valid_and_varied() -> None:
 
 @pytest.fixture(scope="module")
 def model_reader(embedded_model_path: Path) -> BehaviourReader:
-    from trainer.behaviour.embed import ModelEmbedder
+    from trainer.behaviour.embed import JointEmbedder
     from trainer.config import load_settings
 
     settings = load_settings(model=f"local:{embedded_model_path}").settings
     reader = grader_reader(settings)
-    assert isinstance(reader.embedder, ModelEmbedder), "the grader's weights are missing"
+    assert isinstance(reader.embedder, JointEmbedder), "the grader's weights are missing"
     return reader
 
 

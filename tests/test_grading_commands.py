@@ -272,13 +272,14 @@ def test_ablation_asks_the_model_for_every_non_detector_criterion() -> None:
 def test_a_failing_grader_reader_falls_back_to_the_live_reader_and_says_so() -> None:
     from trainer.behaviour import BehaviourReader, default_reader
     from trainer.behaviour.classifier import GRADER_WEIGHTS, load_classifier
-    from trainer.behaviour.embed import ModelEmbedder
+    from trainer.behaviour.embed import E5Embedder, JointEmbedder, ModelEmbedder
     from trainer.models import ModelCrashed
 
     def crashed(_texts: list[str]) -> Any:
         raise ModelCrashed("the embedded model's process died: killed by SIGSEGV")
 
-    broken = BehaviourReader(ModelEmbedder(crashed), load_classifier(GRADER_WEIGHTS))
+    broken = BehaviourReader(JointEmbedder(ModelEmbedder(crashed), E5Embedder()),
+                             load_classifier(GRADER_WEIGHTS))
     t = load_transcript(EVAL / "e06-supervisor-strong.json")
     fell_back = grade_transcript(t, Grading(None, "none", repeats=1, reader=broken))
     live = grade_transcript(t, Grading(None, "none", repeats=1))

@@ -13,6 +13,7 @@ from trainer.behaviour import BEHAVIOURS, Heard, Reading
 from trainer.config import project_root
 from trainer.grading.detectors import (
     SIGNALS,
+    TIME,
     audio_summary,
     caller_name,
     detect,
@@ -180,6 +181,11 @@ def test_vented_comes_from_the_mood_meters_when_the_call_has_them() -> None:
       "C: Yeah, go on."), "pass"),
     (("C: Where's my van?", "T: I need to ring the depot. Would you mind if I put you on hold?",
       "C: I would mind, actually."), "fail"),
+    # a short reply that does not refuse accepts the hold; a question does not
+    (("C: Where's my van?", "T: I need to ring the depot. Would you mind if I put you on hold?",
+      "C: Three minutes."), "pass"),
+    (("C: Where's my van?", "T: I need to ring the depot. Would you mind if I put you on hold?",
+      "C: Again? Really?"), "fail"),
 ])
 def test_hold(lines: tuple[str, ...], verdict: str) -> None:
     hold = {"Give me two ticks, I'm popping you on hold.": {"hold": 0.9},
@@ -258,6 +264,11 @@ def test_let_vent(lines: tuple[Any, ...], verdict: str) -> None:
     (("C: You useless idiot.", "T: If the insults continue, I will have to end this call.",
       "C: Shut up, moron.", "T: Okay, let me check."), "fail"),
     (("C: Are you stupid?", "T: I'm ending this call now. Goodbye."), "fail"),
+    # name-calling without the listed nouns: "you" + insulting words + any noun
+    (("C: I sent them twice, you useless lump!", "T: Let me check the file."), "fail"),
+    (("C: The card, you thick halfwit.", "T: If the insults continue, I'll have to end the call.",
+      "C: Fine."), "pass"),
+    (("C: Can you complete the form for me?", "T: Of course."), "na"),
 ])
 def test_abuse_boundary(lines: tuple[str, ...], verdict: str) -> None:
     assert scripted(call(*lines))["abuse_boundary"].verdict == verdict
@@ -341,3 +352,27 @@ def test_detector_decisions_mostly_agree_with_the_gold_labels() -> None:
                 settled += 1
                 wrong += finding.verdict != labels[cid]
     assert settled >= 300 and wrong / settled <= 0.05, (settled, wrong)
+
+
+def test_a_call_ended_on_abuse_states_no_problem_and_reaches_no_solution() -> None:
+    t = call("C: Are you the brainless clown who's going to waste another hour of my life?",
+             "T: I can hear you're angry. What's happened?",
+             "C: Don't give me that script, you useless, thick parrot. You know what you did.",
+             "T: Right, I'm done with this.")
+    found = scripted(t, went_wrong=False)
+    assert found["paraphrase"].verdict == "na"  # insults state no problem to restate
+    assert found["options"].verdict == "na" and found["next_steps"].verdict == "na"
+
+
+def test_a_spoken_date_is_a_time_frame() -> None:
+    assert TIME.search("itll show on your next bill on the twentieth")
+    assert not TIME.search("the office on the second floor")
+
+
+@pytest.mark.parametrize(("line", "verdict"), [
+    ("T: Okay, it's really not rocket science. Have you got the remote?", "fail"),
+    ("T: What part of 'non-refundable' is unclear?", "fail"),
+    ("T: I know the form isn't easy; let's do it together.", "pass"),
+])
+def test_condescension_fails_professionalism(line: str, verdict: str) -> None:
+    assert scripted(call("C: How do I record a programme?", line))["stayed_professional"].verdict == verdict

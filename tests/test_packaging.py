@@ -63,4 +63,4 @@ def test_pip_install_into_a_fresh_venv_lists_every_persona(tmp_path: Path) -> No
          "load_classifier(GRADER_WEIGHTS).w.shape[1])"],
         cwd=elsewhere, env=env, capture_output=True, text=True)
     assert weights.returncode == 0, weights.stderr
-    assert weights.stdout.split() == ["384", "1536"]  # both readers' classifiers ship
+    assert weights.stdout.split() == ["384", "1920"]  # both readers' classifiers ship

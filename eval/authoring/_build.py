@@ -80,12 +80,13 @@ def build(call: dict) -> dict:
 
 
 def main() -> None:
+    """``_build.py`` builds eval/transcripts from calls_*.py beside it; ``_build.py SRC_DIR OUT_DIR``
+    builds another set's calls_*.py the same way."""
     here = Path(__file__).parent
-    sys.path.insert(0, str(here))
-    out = here.parent / "transcripts"
-    out.mkdir(exist_ok=True)
+    src, out = (Path(sys.argv[1]), Path(sys.argv[2])) if len(sys.argv) == 3 else (here, here.parent / "transcripts")
+    out.mkdir(parents=True, exist_ok=True)
     n = 0
-    for mod in sorted(here.glob("calls_*.py")):
+    for mod in sorted(src.glob("calls_*.py")):
         ns: dict = {}
         exec(mod.read_text(), ns)
         for call in ns["CALLS"]:

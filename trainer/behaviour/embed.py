@@ -12,7 +12,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["CachedEmbedder", "E5Embedder", "Embedder", "EmbedderUnavailable", "ModelEmbedder"]
+__all__ = ["CachedEmbedder", "E5Embedder", "Embedder", "EmbedderUnavailable", "JointEmbedder",
+           "ModelEmbedder"]
 
 CACHE_SIZE = 4096
 
@@ -87,6 +88,18 @@ class ModelEmbedder(CachedEmbedder):
 
     def _compute(self, texts: list[str]) -> np.ndarray:
         return self.run([self.PREFIX + t for t in texts])
+
+
+class JointEmbedder:
+    """Several embedders' vectors side by side (the grader's reader: the chat model's and e5's).
+    Each part keeps its own cache, so e5 vectors the live reader already computed are reused."""
+
+    def __init__(self, *parts: CachedEmbedder) -> None:
+        self.parts = parts
+        self.dim = sum(p.dim for p in parts)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.hstack([p.embed(texts) for p in self.parts])
 
 
 def _load_e5(threads: int) -> Any:

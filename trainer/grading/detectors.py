@@ -172,6 +172,9 @@ HOLD_REASON = _rx(r"\b(to (check|ask|speak|call|ring|phone|contact|look|confirm|
                   r"verify|review)|so (that )?i can|while i|because|(need|have) to \w+)\b")
 AGREE = _rx(r"^\W*(yes|yeah|yep|ok|okay|fine|sure|go ahead|go on|alright|all right|that's fine|"
             r"no problem|of course|please do)\b")
+# A caller who does not refuse a hold in a few words accepts it ("Three minutes.", "Be quick.").
+REFUSE = _rx(r"\b(no|nope|don'?t|not again|rather not|can'?t you|you'?re joking|seriously|absolutely not|"
+             r"no way|why|(would|do|i'?d) mind|not happy|wait)\b|\?")
 # The trainee chooses the line over a hold: the pass avoided_hold rewards.
 KEEP_ON_LINE = _rx(r"\b((stay|stays|staying|keep you|remain) (on the (line|phone)|with me)|"
                    r"while (we'?re|we are|you'?re|you are) (still )?on the (line|phone)|"
@@ -180,7 +183,14 @@ KEEP_ON_LINE = _rx(r"\b((stay|stays|staying|keep you|remain) (on the (line|phone
 CUT_IN = _rx(r"\b(let me stop you|let me (just )?interrupt|let me cut in|i'?m going to stop you|"
              r"(okay|ok|yeah|yes),? (okay|ok|yeah|yes),? i (get|understand)|get to the point|"
              r"i don'?t need the whole story|skip (to|the story)|long story short)\b")
-ABUSE = _rx(r"\b(idiots?|moron|imbecile|bitch|asshole|bastard|dickhead|clown|brainless|"
+# Name-calling: "you" + insulting words + a noun ("you useless lump", "you thick halfwit").
+_SLUR_ADJ = (r"(useless|stupid|brainless|thick|pathetic|incompetent|smug|heartless|worthless|clueless|"
+             r"brain-dead|miserable|lazy|ignorant)")
+_INTENSE = r"(absolute|complete|total|bloody|little|such an?)"
+ABUSE = _rx(r"\byou,? (" + _INTENSE + r" )*" + _SLUR_ADJ + r"(,? (and )?(" + _SLUR_ADJ + "|" + _INTENSE
+            + r"))* [a-z-]+\b|"
+            r"\b(idiots?|moron|imbecile|bitch|asshole|bastard|dickhead|clown|brainless|halfwit|"
+            r"jobsworth|numpty|muppet|pillock|dimwit|nitwit|"
             r"fuck (you|off)|screw you|piss off|go to hell|shut (up|your)|"
             r"you('re| are)( such| a| an| so| completely| totally| bloody)* (useless|stupid|"
             r"incompetent|pathetic|worthless|clueless)|are you (stupid|deaf|thick)|"
@@ -190,8 +200,12 @@ WARNING = _rx(r"(\bif (the|this|that) (language|swearing|abuse|shouting|name-cal
               r"(end|disconnect|terminate|close) (this|the) call|\bnot (able to )?continue (this|"
               r"the) call)")
 ENDING = _rx(r"\b(i'?m (now )?(going to )?(ending|end|disconnecting|terminating)|i am ending|"
+             r"i'?m (done|finished) (with this|with you|here)|(i'?m )?hanging up|this call is over|"
              r"(ending|end|disconnect(ing)?|terminat(e|ing)) (this|the) call( now)?|goodbye|bye)\b")
-INSULT = _rx(r"\b(you('re| are) (an? )?(idiot|moron|stupid|dumb|clueless)|shut up)\b")
+# Insults and condescension that are unmistakable in an agent's mouth (sarcasm is the reader's).
+INSULT = _rx(r"\b(you('re| are) (an? )?(idiot|moron|stupid|dumb|clueless)|shut up|not rocket science|"
+             r"are you (even )?(listening|deaf|thick|dense)|what part of|get over it|grow up|"
+             r"stop (whining|moaning))\b")
 INJECTION = _rx(r"\b((ignore|disregard|forget)\b.{0,30}\b(rubric|instructions?|criteria|"
                 r"criterion|rules|grading|grader|prompt)|(give|award|mark|grade|score)\b.{0,20}"
                 r"\b(full|maximum|max|top|perfect|100|all)\b.{0,12}\b(marks?|points?|scores?|"
@@ -212,6 +226,9 @@ TIME = _rx(
     r"\d{1,2}([:.]\d\d)?\s*(am|pm|a\.m\.|p\.m\.)|o'?clock|between " + _CLOCK + r" and "
     + _CLOCK + r"|\d{1,2}(st|nd|rd|th)\b|(january|february|march|april|may|june|july|august|"
     r"september|october|november|december) \d{1,2}|in the next " + _UNIT + r"|the next hour|"
+    r"on the (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"\w+teenth|twentieth|thirtieth|twenty[- ]\w+|thirty[- ]first)\b(?! (floor|page|line|time|one|"
+    r"item|payment|bill|call|attempt|letter))|"
     + _NUM + r"\s+" + _UNIT + r" from now)")
 SAYS_SORRY = _rx(r"\b(sorry|apologi[sz]e|apologies)\b")
 NON_APOLOGY = _rx(r"\bsorry,? (that )?(you|if)\b|\bsorry,? but\b")
@@ -412,7 +429,11 @@ def _calm_down(said: list[Said]) -> Finding:
 def _hold_consented(t: Transcript, turn: Turn) -> bool:
     nxt = next((x for x in t.turns[turn.index + 1:] if x.speaker == "caller"), None)
     return bool(HOLD_ASK.search(turn.text) and HOLD_REASON.search(turn.text)
-                and nxt is not None and AGREE.search(nxt.text))
+                and nxt is not None and _accepts(nxt.text))
+
+
+def _accepts(reply: str) -> bool:
+    return bool(AGREE.search(reply)) or (len(reply.split()) <= 4 and not REFUSE.search(reply))
 
 
 def _hold(t: Transcript, said: list[Said]) -> Finding:
@@ -622,7 +643,7 @@ def _read(criterion: str, said: list[Said], *, na: str | None = None) -> Finding
 def _professional(t: Transcript, said: list[Said]) -> Finding:
     loud = [Hit(x.index, x.text, f"voice raised {v:.0f} dB above usual")
             for x, v in _rel_db(t.by("trainee")) if v >= RAISED_DB]
-    rude = [Hit(s.turn, s.sentence, "insulting words") for s in said if INSULT.search(s.sentence)]
+    rude = [Hit(s.turn, s.sentence, "insulting or condescending words") for s in said if INSULT.search(s.sentence)]
     if loud or rude:
         why = "Raised their voice." if loud else "Insulted or mocked the caller."
         return Finding("stayed_professional", "fail", why, (*rude, *loud)[:2])
@@ -630,8 +651,10 @@ def _professional(t: Transcript, said: list[Said]) -> Finding:
 
 
 def _problem_stated(t: Transcript, facts: CallFacts) -> bool:
-    """The caller said enough to state a problem (so paraphrasing it was possible)."""
-    return facts.went_wrong is not None or any(len(x.text.split()) >= 8 for x in t.by("caller"))
+    """The caller said enough to state a problem (so paraphrasing it was possible); a long
+    stream of insults states none."""
+    return facts.went_wrong is not None or any(len(x.text.split()) >= 8 and not ABUSE.search(x.text)
+                                               for x in t.by("caller"))
 
 
 def _ended_early(t: Transcript, abuse: Finding) -> bool:
