@@ -33,6 +33,8 @@ def run(_llama: Any, request: Request | EmbedRequest) -> Any:
             os.kill(os.getpid(), signal.SIGSEGV)
         return np.array([[len(t), len(t.split())] for t in request.texts], dtype=np.float32)
     last = request.messages[-1]["content"]
+    if "SLOW" in last:  # a long request (the parent-death test kills the app meanwhile)
+        time.sleep(60)
     if "FAIL" in last:
         raise ValueError("Requested tokens exceed context window")
     if request.stream:

@@ -102,3 +102,42 @@ def test_embedding_requests_cross_the_pipe_and_a_crash_is_model_crashed(
     assert got.tolist() == [[prefix + 12, 5], [prefix + 18, 6]]  # the prefix went with each text
     with pytest.raises(ModelCrashed, match="SIGSEGV"):
         run(["CRASH"])
+
+
+def test_the_worker_ends_when_the_app_is_killed_mid_request(tmp_path: Path) -> None:
+    """An app killed during a long request must not leave its worker computing on alone."""
+    import subprocess
+    import sys
+    import time
+
+    from fakes import FAKE_WORKER
+
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import sys, threading, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r}); sys.path.insert(0, {str(Path.cwd())!r})\n"
+        "from trainer.llm_worker import WorkerClient\n"
+        "from trainer.llama_local import Request\n"
+        f"client = WorkerClient(command=[sys.executable, {str(FAKE_WORKER)!r}])\n"
+        "req = Request('/fake.gguf', 'chat', 512, 1, [{'role': 'user', 'content': 'SLOW'}])\n"
+        "threading.Thread(target=client.complete, args=(req,), daemon=True).start()\n"
+        "while client.pid is None: time.sleep(0.05)\n"
+        "print(client.pid, flush=True); time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, str(app)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    child = int(proc.stdout.readline())
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.2)
+    assert not _alive(child), "the worker outlived the app that started it"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:  # a zombie is dead, only not yet reaped
+        return f.read().split(") ")[-1][0] != "Z"

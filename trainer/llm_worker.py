@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -35,6 +36,7 @@ from trainer.llama_local import EmbedRequest, Request
 __all__ = ["WorkerClient", "WorkerDied", "child_command", "shared_client"]
 
 log = logging.getLogger("trainer")
+PARENT_ENV = "TRAINER_WORKER_PARENT"  # the app's pid, for the worker to watch
 
 
 class WorkerDied(RuntimeError):
@@ -152,7 +154,8 @@ class WorkerClient:
         self._proc = subprocess.Popen(
             [*self.command, str(to_worker_r), str(from_worker_w)],
             pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            env={**os.environ, PARENT_ENV: str(os.getpid())})
         os.close(to_worker_r)
         os.close(from_worker_w)
         self._send_conn = Connection(to_worker_w, readable=False)
@@ -253,11 +256,27 @@ def shared_client() -> WorkerClient:
 # --- the worker's side ---------------------------------------------------------------------------
 
 
+def _exit_with_parent(period: float = 1.0) -> None:
+    """End this process when the app that started it is gone (killed, crashed): a closed pipe
+    is only noticed between requests, and a long request would otherwise run on, alone, on
+    cores nobody is waiting for. The app names itself (it may die before this runs)."""
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(period)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def serve(inbox: Connection, outbox: Connection,
           load: Callable[[Any], tuple[Any, str | None]] | None = None,
           run: Callable[[Any, Any], Any] | None = None) -> None:
-    """Answer requests until the app closes the pipe."""
+    """Answer requests until the app closes the pipe (or exits)."""
     from trainer import llama_local
+
+    _exit_with_parent()
 
     load = load or llama_local.load_llama
     run = run or llama_local.run_request
