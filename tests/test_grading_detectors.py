@@ -189,6 +189,7 @@ def test_vented_comes_from_the_mood_meters_when_the_call_has_them() -> None:
 ])
 def test_hold(lines: tuple[str, ...], verdict: str) -> None:
     hold = {"Give me two ticks, I'm popping you on hold.": {"hold": 0.9},
+            "I'll ring the depot while you stay on the line with me.": {"hold": 0.9},
             "I need to ring the depot. Would you mind if I put you on hold?": {"hold": 0.9}}
     assert scripted(call(*lines), hold)["avoided_hold"].verdict == verdict
 

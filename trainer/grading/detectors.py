@@ -437,7 +437,8 @@ def _accepts(reply: str) -> bool:
 
 
 def _hold(t: Transcript, said: list[Said]) -> Finding:
-    hits = _heard(said, "hold", "puts the caller on hold")
+    # "while you stay on the line with me" is the rubric's alternative to a hold, never one
+    hits = [h for h in _heard(said, "hold", "puts the caller on hold") if not KEEP_ON_LINE.search(h.quote)]
     consented = {h.turn for h in hits if _hold_consented(t, t.turns[h.turn])}
     bad = [h for h in hits if h.turn not in consented and not _returning(t, h.turn, consented)]
     if bad:
