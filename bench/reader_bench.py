@@ -30,7 +30,7 @@ from stats import pct
 
 from trainer.behaviour import BEHAVIOURS, BehaviourReader, grader_reader
 from trainer.behaviour.classifier import GRADER_WEIGHTS, load_classifier
-from trainer.behaviour.embed import E5Embedder, JointEmbedder, ModelEmbedder
+from trainer.behaviour.embed import E5Embedder, grader_features
 from trainer.config import load_settings
 from trainer.models import embed_runner
 
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_timing("live reader, 1 thread", live, lines)
     if graded:
-        features = JointEmbedder(ModelEmbedder(embed_runner(settings)), E5Embedder(embedder.threads))
+        features = grader_features(embed_runner(settings), E5Embedder(embedder.threads))  # uncached
         model = BehaviourReader(features, load_classifier(GRADER_WEIGHTS), similarity=embedder)
         print_timing(f"grader's reader, {settings.threads} threads, first 40 lines", model, lines[:40])
     if not args.no_llama:

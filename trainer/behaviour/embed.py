@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 __all__ = ["CachedEmbedder", "E5Embedder", "Embedder", "EmbedderUnavailable", "JointEmbedder",
-           "ModelEmbedder"]
+           "ModelEmbedder", "grader_features"]
 
 CACHE_SIZE = 4096
 
@@ -100,6 +100,12 @@ class JointEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return np.hstack([p.embed(texts) for p in self.parts])
+
+
+def grader_features(run: Callable[[list[str]], np.ndarray], e5: E5Embedder | None = None) -> JointEmbedder:
+    """The grader's reader's features, in the order its weights were trained on: the chat
+    model's vectors (``run``, see `ModelEmbedder`), then e5's (``e5``, or a new one)."""
+    return JointEmbedder(ModelEmbedder(run), e5 or E5Embedder())
 
 
 def _load_e5(threads: int) -> Any:

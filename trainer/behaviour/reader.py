@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from trainer.behaviour.classifier import GRADER_WEIGHTS, Classifier, load_classifier, span
-from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, ModelEmbedder
+from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, grader_features
 from trainer.behaviour.rules import TITLED_NAME, addressed, name_pattern, rule_hits
 from trainer.behaviour.text import split_sentences
 from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
@@ -146,7 +146,7 @@ def grader_reader(settings: Settings) -> BehaviourReader:
     reader = live
     if clf is not None:
         assert isinstance(live.embedder, E5Embedder)
-        features = JointEmbedder(ModelEmbedder(embed_runner(settings)), live.embedder)
-        reader = BehaviourReader(features, clf, similarity=live.embedder)
+        reader = BehaviourReader(grader_features(embed_runner(settings), live.embedder), clf,
+                                 similarity=live.embedder)
     with _lock:
         return _grader.setdefault(key, reader)

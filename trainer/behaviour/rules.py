@@ -31,6 +31,11 @@ _WHEN = (rf"(?:\b(?:today|tonight|tomorrow|{_DAY}|this (?:morning|afternoon|even
 GUARANTEE = _rx(r"\b(?:promise|guarantee\w*|definitely|certain(?:ly)?|absolutely|100|hundred percent|"
                 r"swear|my word|trust me|no question)\b")
 
+# Condescension that is unmistakable in an agent's mouth: rude to the reader, and unprofessional
+# to the grader whatever the model says (`trainer.grading.detectors.INSULT`).
+CONDESCENSION = (r"\bnot rocket science\b", r"\bget over it\b", r"\bgrow up\b", r"\bwhat part of\b",
+                 r"\bstop (?:whining|moaning)\b", r"\bare you (?:even )?(?:listening|deaf|thick|dense)\b")
+
 EXACT: dict[str, re.Pattern[str]] = {
     "calm_down": _rx(
         r"\b(?:calm|settle|simmer|cool) (?:yourself |it )?down\b", r"\bcalm yourself\b",
@@ -70,9 +75,7 @@ EXACT: dict[str, re.Pattern[str]] = {
                       r"\bsorry,? (?:that |if )?you feel like that\b", r"\bsorry if you feel\b"),
     # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
     "rude": _rx(r"\bshut up\b", r"\b(?:idiot|moron|stupid|dumb|imbecile|clown|genius|einstein)s?\b",
-                r"\bare you (?:deaf|stupid|thick|dense|listening|even listening|serious)\b",
-                r"\bstop (?:whining|moaning|complaining)\b", r"\bnot rocket science\b",
-                r"\bget over it\b", r"\bgrow up\b", r"\bwhat part of\b"),
+                r"\bare you (?:stupid|serious)\b", r"\bstop complaining\b", *CONDESCENSION),
 }
 BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology": 0.9, "rude": 0.9,
                    "next_steps": 0.85, "dismissive": 0.9}

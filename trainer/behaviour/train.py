@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from trainer.behaviour.classifier import GRADER_META, GRADER_WEIGHTS, META, WEIGHTS
-from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, ModelEmbedder
+from trainer.behaviour.embed import E5Embedder, Embedder, ModelEmbedder, grader_features
 from trainer.behaviour.text import split_sentences, words
 from trainer.behaviour.types import BEHAVIOURS
 
@@ -252,7 +252,7 @@ def _embedder(features: str, cache: Path | None = None) -> Embedder:
         from trainer.config import load_settings
         from trainer.models import embed_runner
 
-        inner = JointEmbedder(ModelEmbedder(embed_runner(load_settings().settings)), E5Embedder())
+        inner = grader_features(embed_runner(load_settings().settings))
     return inner if cache is None else StoredEmbeddings(inner, cache, FEATURES[features][2])
 
 
