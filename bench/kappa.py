@@ -4,6 +4,8 @@
     python bench/kappa.py --set heldout      # held-out calls (eval/heldout/calls), written apart
     python bench/kappa.py --set heldout-b    # a second author's held-out calls (eval/heldout-b)
     python bench/kappa.py --set calls-c      # a fourth author's calls (eval/calls-c), now tuned on
+    python bench/kappa.py --set calls-d      # a fifth author's calls (eval/calls-d), measured once, then tuned on
+    python bench/kappa.py --set heldout-c    # a sixth author's held-out calls (eval/heldout-c), frozen
     python bench/kappa.py --detectors-only   # no model: the model's criteria count as unscored
     python bench/kappa.py --limit 5 --repeats 3 --grader openai:MODEL@URL
 
@@ -17,6 +19,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +30,13 @@ from trainer.config import load_settings  # noqa: E402
 from trainer.consistency.metrics import cohen_kappa  # noqa: E402
 from trainer.grading.pipeline import Grading, grade_transcript  # noqa: E402
 from trainer.grading.rubric import CONTRACT_IDS  # noqa: E402
-from trainer.transcript import load_transcript  # noqa: E402
+from trainer.transcript import Transcript, load_transcript  # noqa: E402
 
 UNSCORED = "unscored"
 OLD_NEVER_NA = ("let_vent", "avoided_hold")  # "never n.a." before rubric 2025.3
 SETS = {"gold": ROOT / "eval" / "transcripts", "heldout": ROOT / "eval" / "heldout" / "calls",
-        "heldout-b": ROOT / "eval" / "heldout-b" / "calls", "calls-c": ROOT / "eval" / "calls-c" / "calls"}
+        "heldout-b": ROOT / "eval" / "heldout-b" / "calls", "calls-c": ROOT / "eval" / "calls-c" / "calls",
+        "calls-d": ROOT / "eval" / "calls-d" / "calls", "heldout-c": ROOT / "eval" / "heldout-c" / "calls"}
 
 
 def main() -> None:
@@ -40,7 +44,8 @@ def main() -> None:
     ap.add_argument("--set", dest="which", choices=sorted(SETS), default="gold",
                     help="gold: the in-sample set the grader was tuned on; heldout, heldout-b: written "
                          "apart by two authors (heldout-b never seen by any tuning); calls-c: a "
-                         "fourth author's calls, measured once before tuning, then tuned on")
+                         "fourth author's calls, measured once before tuning, then tuned on; calls-d: the same "
+                         "for a fifth author; heldout-c: a sixth author's, frozen")
     ap.add_argument("--limit", type=int, default=0, help="only the first N transcripts")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--grader", default=None, help="grader model spec (default: settings)")
@@ -52,6 +57,9 @@ def main() -> None:
     ap.add_argument("--old-na", action="store_true",
                     help="compare under the labels' convention before rubric 2025.3: a grader n.a. "
                          "on let_vent or avoided_hold (no venting, no hold) counts as pass")
+    ap.add_argument("--words-only", action="store_true",
+                    help="drop the caller's mood meters (the live director's) so the call's facts come "
+                         "from the words alone, as in imported and held-out calls")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     out = args.out or ROOT / "bench" / "out" / ("kappa.json" if args.which == "gold"
@@ -75,7 +83,8 @@ def main() -> None:
     for path in files:
         want = _labels(path)
         started = time.monotonic()
-        grade = grade_transcript(load_transcript(path), grading)
+        call = load_transcript(path)
+        grade = grade_transcript(_without_moods(call) if args.words_only else call, grading)
         seconds.append(time.monotonic() - started)
         for cid in CONTRACT_IDS:
             if cid not in want:
@@ -117,6 +126,11 @@ def main() -> None:
     out.write_text(json.dumps({"set": args.which, "mode": mode, "model": grading.model_id,
                                "repeats": grading.repeats, "mean_kappa": mean, "rows": rows,
                                "seconds": seconds, "disagreements": misses}, indent=2) + "\n")
+
+
+def _without_moods(t: Transcript) -> Transcript:
+    """The call as an import would carry it: no mood meters from the live director."""
+    return replace(t, turns=[replace(turn, mood=None) for turn in t.turns])
 
 
 def _labels(path: Path) -> dict[str, str]:

@@ -4,6 +4,7 @@
                                                      #   thresholds were tuned on it)
     python bench/reader_bench.py --split heldout    # eval/heldout/lines.jsonl, written apart
     python bench/reader_bench.py --split heldout-b  # eval/heldout-b/lines.jsonl, a second author
+    python bench/reader_bench.py --split heldout-c  # eval/heldout-c/lines.jsonl, a third author
 
 Prints, for the old phrase cues (before), rules alone, embeddings alone, the live reader (rules +
 e5 embeddings: the director) and the grader's reader (rules + the embedded model's sentence
@@ -38,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
           "train": ROOT / "eval" / "behaviour" / "train.jsonl",
           "heldout": ROOT / "eval" / "heldout" / "lines.jsonl",
-          "heldout-b": ROOT / "eval" / "heldout-b" / "lines.jsonl"}
+          "heldout-b": ROOT / "eval" / "heldout-b" / "lines.jsonl",
+          "heldout-c": ROOT / "eval" / "heldout-c" / "lines.jsonl"}
 
 
 @dataclass(frozen=True)

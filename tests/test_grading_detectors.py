@@ -99,19 +99,18 @@ def test_presence_criterion_by_confidence(confidence: float, verdict: str | None
         assert found["empathy"].evidence[0].quote == line
 
 
-@pytest.mark.parametrize(("confidence", "verdict"), [(0.95, "fail"), (middle("not_defensive"), None),
-                                                     (0.1, "pass")])
+# decided by the reader at its own threshold: the small model judged these worse than the reader
+@pytest.mark.parametrize(("confidence", "verdict"), [(0.95, "fail"), (0.55, "fail"), (0.3, "pass")])
 def test_absence_criterion_by_confidence(confidence: float, verdict: str | None) -> None:
     line = "Honestly the courier is the one who dropped the ball there."
     found = scripted(call("C: It's late.", f"T: {line}"), {line: {"defensive": confidence}})
     assert found["not_defensive"].verdict == verdict
 
 
-def test_dismissive_is_asked_about_but_never_settles_defensiveness() -> None:
+def test_dismissive_alone_is_not_defensiveness() -> None:
     line = "These things happen."
     found = scripted(call("C: It's late.", f"T: {line}"), {line: {"dismissive": 0.97}})
-    assert found["not_defensive"].verdict is None
-    assert found["not_defensive"].candidates[0].quote == line
+    assert found["not_defensive"].verdict == "pass" and not found["not_defensive"].candidates
 
 
 def test_next_step_needs_a_time_frame() -> None:
@@ -377,3 +376,53 @@ def test_a_spoken_date_is_a_time_frame() -> None:
 ])
 def test_condescension_fails_professionalism(line: str, verdict: str) -> None:
     assert scripted(call("C: How do I record a programme?", line))["stayed_professional"].verdict == verdict
+
+
+@pytest.mark.parametrize(("warning", "verdict"), [
+    ("One more insult and I'll be ending the call.", "pass"),
+    ("I want to help, but if I'm called names again, I'll be disconnecting.", "pass"),
+    ("I can't carry on if you speak to me like that.", "pass"),
+    ("I can call you back at four if that's easier.", "fail"),
+])
+def test_a_warning_that_the_call_will_end_in_other_words(warning: str, verdict: str) -> None:
+    t = call("C: Are you thick or something?", f"T: {warning}", "C: Fine. Just fix it.")
+    assert scripted(t)["abuse_boundary"].verdict == verdict
+
+
+@pytest.mark.parametrize("line", ["The fault is entirely ours, not yours.",
+                                  "We told you Thursday and we didn't deliver."])
+def test_owning_a_failure_plainly_is_never_heard_as_defensive(line: str) -> None:
+    from trainer.behaviour.rules import rule_hits
+
+    assert "defensive" in rule_hits(line)[1]
+    assert "defensive" not in rule_hits("We didn't receive your payment.")[1]
+
+
+def _after(seconds: float, line: str, before: float) -> tuple[str, dict[str, Any]]:
+    return line, {"start": before + seconds, "end": before + seconds + 2.0}
+
+
+def test_a_long_silence_before_the_trainee_speaks_again_is_a_hold() -> None:
+    t = call("C: It's broken.", "T: Right.", _after(60.0, "T: Okay, I've found it.", 5.0))
+    found = scripted(t)["avoided_hold"]  # the reader hears no hold: the timings show one
+    assert found.verdict == "fail" and "s of silence" in found.evidence[0].note
+    asked = "can i pop you on whole while i check with the warehouse"  # speech-to-text
+    t = call("C: It's broken.", f"T: {asked}", "C: Yes, go on.", _after(60.0, "T: Thanks for waiting.", 8.0))
+    assert scripted(t)["avoided_hold"].verdict == "pass"
+
+
+def test_a_hold_refused_and_not_taken_is_a_hold_avoided() -> None:
+    ask = "Can I put you on hold for two minutes while I check?"
+    t = call("C: It's broken.", f"T: {ask}", "C: No. No hold.",
+             "T: That's fine, I'll stay on the line with you while it loads.")
+    found = scripted(t, {ask: {"hold": 0.95}})["avoided_hold"]
+    assert found.verdict == "pass" and "on the line" in found.evidence[0].quote
+
+
+@pytest.mark.parametrize("lines", [
+    ("T: I'm going to jump in there, because none of that changes the fee.", "C: Right."),
+    ("T: Okay, and the account number?", "C: I hadn't finished. The branch told me to ring you."),
+])
+def test_cutting_in_shows_in_words_without_any_overlap(lines: tuple[str, str]) -> None:
+    t = call("C: I've been charged a fee and it's disgraceful, I wrote to you last week and", *lines)
+    assert scripted(t)["let_vent"].verdict == "fail"

@@ -19,7 +19,7 @@ from trainer.transcript import Transcript, load_transcript
 
 pytestmark = pytest.mark.integration
 EVAL = project_root() / "eval" / "transcripts"
-SUBSET = ("e28-supervisor-borderline", "e23-broadband-hold-consent-vague")
+SUBSET = ("e28-supervisor-borderline", "e23-broadband-hold-consent-vague", "e08-freebie-strong")
 
 
 @pytest.fixture(scope="module")

@@ -113,7 +113,12 @@ OWNED = _rx(r"\b(?:that'?s|that is|it'?s|it is|this is|this one'?s|that one'?s|w
             r"(?<!not )(?<!n't )\b(?:(?:was|is|'s) )?(?:our|my|entirely our|totally our|completely our) "
             r"(?:fault|mistake|error)\b",
             r"\bwe (?:got it|got that|messed (?:it |that )?up|dropped the ball|should have|"
-            r"should've)\b", r"\bi should have\b")
+            r"should've)\b", r"\bi should have\b",
+            r"\b(?:the )?(?:fault|mistake|error|blame) (?:is|was|'s) (?:entirely |all |completely |totally )?"
+            r"(?:ours|mine|on us|on our side)\b",
+            # a failure told plainly as ours: "we told you Thursday and we didn't deliver"
+            r"\bwe (?:didn'?t|did not|never|failed to) (?:deliver|send|ship|call you|ring you|tell you|"
+            r"let you know|update you|turn up|show up|follow up|fix|process|keep)\b")
 
 _NEGATION = re.compile(
     r"\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|can'?t|cannot|no need to|rather than|instead of|without|"
@@ -223,6 +228,22 @@ TITLED_NAME = re.compile(r"\b(?:mr|mrs|ms|dr)\.? (?!(?:and|or|the|a|an|is|was|i|
 # "Thanks for calling" opens calls as often as it closes them, so it is not a goodbye.
 GOODBYE = _rx(r"\bgood ?bye\b", r"\bbye\b", r"\bhave a (?:nice|good|great|lovely) "
               r"(?:day|evening|afternoon|night|weekend)\b", r"\btake care\b")
+# A warning that the call will end if the abuse goes on (the rubric's abuse_boundary): a warning
+# phrase, or a condition on the caller's conduct and the call's end in one sentence ("One more
+# insult and I'll be ending the call", "if I'm called names again, I'll be disconnecting", "I
+# can't carry on if you speak to me like that").
+_CALL_ENDS = (r"(?:(?:end|ending|disconnect|disconnecting|terminate|terminating|close|closing) "
+              r"(?:this |the |our )?(?:call|conversation)|disconnect(?:ing)?|hang(?:ing)? up|"
+              r"put(?:ting)? the phone down)\b")
+CALL_END_WARNING = _rx(
+    r"\bif (?:the|this|that) (?:language|swearing|abuse|shouting|name-calling|insults?|behaviou?r)\b",
+    r"\bif you (?:continue|keep)\b",
+    r"\b(?:i|we)(?:'ll| will) (?:have to |need to )?(?:end|disconnect|terminate|close) (?:this|the) call\b",
+    r"\bnot (?:able to )?continue (?:this|the) call\b",
+    r"\b(?:if|unless|one more|any more|anymore|again)\b[^.!?]{0,80}\b" + _CALL_ENDS,
+    r"\b" + _CALL_ENDS + r"[^.!?]{0,40}\b(?:if|unless)\b",
+    r"\b(?:not able to|unable to|can'?t|cannot|won'?t) (?:keep going|continue|carry on|go on|keep talking|"
+    r"help you)\b[^.!?]{0,30}\b(?:if|while|when) you\b")
 BOUNDARY = _rx(r"\bif you (?:continue|keep)\b",
                r"\bif (?:the|this|that) (?:language|swearing|abuse|shouting|name-calling|insults?|"
                r"behaviou?r)\b",
@@ -238,4 +259,4 @@ def is_goodbye(text: str) -> bool:
 
 def is_boundary_warning(text: str) -> bool:
     """The trainee warns an abusive caller that the call will end."""
-    return bool(BOUNDARY.search(text))
+    return bool(BOUNDARY.search(text) or CALL_END_WARNING.search(text))

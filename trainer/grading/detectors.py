@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from trainer.behaviour.rules import CONDESCENSION
+from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION
 from trainer.grading.facts import CallFacts, call_facts, name_from_call, name_from_meta
 from trainer.transcript import Transcript, Turn
 
@@ -55,6 +55,7 @@ Verdict = Literal["pass", "fail", "na"]
 
 RAISED_DB = 6.0  # trainee louder than their own usual level by this much: a raised voice
 OVERLAP_S = 0.5  # talking over the caller for longer than a backchannel
+HOLD_GAP_S = 20.0  # this long a silence before the trainee speaks again: the caller was on hold
 SURE = 0.8  # the reader this confident settles a criterion
 ASK = 0.35  # from here up to SURE the model judges the sentence
 DECIDE = 0.5  # the detector-decided criteria (calm down, hold): the reader's own threshold
@@ -148,15 +149,18 @@ SIGNALS: dict[str, Signal] = {
     "next_steps": Signal(("next_steps",), ("next_steps",), "presence",
                          "gives a next step with a time", "No trainee sentence gives a next step with a time.",
                          sure=0.5),
-    "not_defensive": Signal(("defensive",), ("defensive", "dismissive"), "absence",
+    # Decided by the reader alone (measured on 96 labelled calls of three authors, one of them
+    # unseen before: the reader at its own threshold agreed with the labels more often than the
+    # small model judging its candidates, κ 0.76-0.90 against 0.33-0.82; eval/calls-d/README.md).
+    "not_defensive": Signal(("defensive",), ("defensive",), "absence",
                             "gets defensive (blames, argues or hides behind policy)",
-                            "No blaming, arguing or hiding behind policy heard.", asked=0.5),
+                            "No blaming, arguing or hiding behind policy heard.", sure=0.5, asked=0.5),
     "honest_promises": Signal(("empty_promise",), ("empty_promise",), "absence",
                               "promises what nobody can guarantee",
                               "No guarantees or unrealistic promises heard.", asked=0.5),
-    "stayed_professional": Signal((), ("rude", "dismissive"), "absence",
+    "stayed_professional": Signal(("rude",), ("rude",), "absence",
                                   "is rude, sarcastic or condescending",
-                                  "No sarcasm, rudeness or raised voice found.", asked=0.8),
+                                  "No sarcasm, rudeness or raised voice found.", sure=0.8, asked=0.8),
 }
 
 
@@ -177,13 +181,20 @@ AGREE = _rx(r"^\W*(yes|yeah|yep|ok|okay|fine|sure|go ahead|go on|alright|all rig
 REFUSE = _rx(r"\b(no|nope|don'?t|not again|rather not|can'?t you|you'?re joking|seriously|absolutely not|"
              r"no way|why|(would|do|i'?d) mind|not happy|wait)\b|\?")
 # The trainee chooses the line over a hold: the pass avoided_hold rewards.
-KEEP_ON_LINE = _rx(r"\b((stay|stays|staying|keep you|remain) (on the (line|phone)|with me)|"
+KEEP_ON_LINE = _rx(r"\b((stay|stays|staying|keep you|remain)( right)? (on the (line|phone)|with me|here with you)|"
+                   r"with you (still )?on the (line|phone)|"
                    r"while (we'?re|we are|you'?re|you are) (still )?on the (line|phone)|"
                    r"(without|rather than|instead of|not going to|won'?t|no need to) (put(ting)? you on )?hold|"
                    r"no hold)\b")
-CUT_IN = _rx(r"\b(let me stop you|let me (just )?interrupt|let me cut in|i'?m going to stop you|"
+CUT_IN = _rx(r"\b(let me stop you|let me (just )?interrupt|let me cut in|i'?m going to stop you|stop you there|"
+             r"(let me|i'?ll|i'?m going to|i need to|can i) (just )?(jump|butt|cut|come) in|"
              r"(okay|ok|yeah|yes),? (okay|ok|yeah|yes),? i (get|understand)|get to the point|"
              r"i don'?t need the whole story|skip (to|the story)|long story short)\b")
+# The caller says they were cut off: the trainee's turn before it cut in, overlap or not.
+CUT_OFF_SAID = _rx(r"\b(i (hadn'?t|haven'?t|wasn'?t|had not|have not|was not) (finished|done)|let me finish|"
+                   r"can i finish|(you|you've|you just) cut me off|stop (interrupting|cutting me off)|"
+                   r"you interrupted)\b")
+HOLD_WORDS = _rx(r"\b(hold|whole|hang on|bear with|one moment|a moment|a sec|a second|a minute|mute)\b")
 # Name-calling: "you" + insulting words + a noun ("you useless lump", "you thick halfwit").
 _SLUR_ADJ = (r"(useless|stupid|brainless|thick|pathetic|incompetent|smug|heartless|worthless|clueless|"
              r"brain-dead|miserable|lazy|ignorant)")
@@ -196,10 +207,7 @@ ABUSE = _rx(r"\byou,? (" + _INTENSE + r" )*" + _SLUR_ADJ + r"(,? (and )?(" + _SL
             r"you('re| are)( such| a| an| so| completely| totally| bloody)* (useless|stupid|"
             r"incompetent|pathetic|worthless|clueless)|are you (stupid|deaf|thick)|"
             r"(stupid|useless) (cow|git|woman|man|girl|boy|moron|idiot))\b")
-WARNING = _rx(r"(\bif (the|this|that) (language|swearing|abuse|shouting|name-calling|insults?|"
-              r"behaviou?r)|\bif you (continue|keep)|\b(i|we)('ll| will) (have to |need to )?"
-              r"(end|disconnect|terminate|close) (this|the) call|\bnot (able to )?continue (this|"
-              r"the) call)")
+WARNING = CALL_END_WARNING  # the reader's: one definition of a warning that the call will end
 ENDING = _rx(r"\b(i'?m (now )?(going to )?(ending|end|disconnecting|terminating)|i am ending|"
              r"i'?m (done|finished) (with this|with you|here)|(i'?m )?hanging up|this call is over|"
              r"(ending|end|disconnect(ing)?|terminat(e|ing)) (this|the) call( now)?|goodbye|bye)\b")
@@ -435,9 +443,35 @@ def _accepts(reply: str) -> bool:
     return bool(AGREE.search(reply)) or (len(reply.split()) <= 4 and not REFUSE.search(reply))
 
 
+def _timed_holds(t: Transcript) -> list[Hit]:
+    """Holds the timings show: a long silence before the trainee speaks again. The hold was
+    asked for (or not) in the trainee's last turn before the silence."""
+    hits = []
+    for prev, turn in zip(t.turns, t.turns[1:], strict=False):
+        gap = turn.start - prev.end
+        if turn.speaker != "trainee" or prev.end <= 0 or gap < HOLD_GAP_S:
+            continue
+        asked = next((x for x in reversed(t.turns[: prev.index + 1]) if x.speaker == "trainee"), None)
+        if asked is not None:
+            quote = next((s for s in sentences(asked.text) if HOLD_WORDS.search(s)), sentences(asked.text)[-1])
+            hits.append(Hit(asked.index, quote, f"then {gap:.0f} s of silence before turn {turn.index}: a hold"))
+    return hits
+
+
+def _withdrawn(t: Transcript, h: Hit, timed: set[int]) -> bool:
+    """A hold asked for, refused, and not taken: the trainee kept the caller on the line."""
+    reply = next((x for x in t.turns[h.turn + 1:] if x.speaker == "caller"), None)
+    back = next((x for x in t.turns[h.turn + 1:] if x.speaker == "trainee"), None)
+    return (h.turn not in timed and reply is not None and not _accepts(reply.text)
+            and back is not None and bool(KEEP_ON_LINE.search(back.text)))
+
+
 def _hold(t: Transcript, said: list[Said]) -> Finding:
     # "while you stay on the line with me" is the rubric's alternative to a hold, never one
-    hits = [h for h in _heard(said, "hold", "puts the caller on hold") if not KEEP_ON_LINE.search(h.quote)]
+    heard = [h for h in _heard(said, "hold", "puts the caller on hold") if not KEEP_ON_LINE.search(h.quote)]
+    timed = _timed_holds(t)
+    hits = sorted([*timed, *(h for h in heard if h.turn not in {x.turn for x in timed})], key=lambda h: h.turn)
+    hits = [h for h in hits if not _withdrawn(t, h, {x.turn for x in timed})]
     consented = {h.turn for h in hits if _hold_consented(t, t.turns[h.turn])}
     bad = [h for h in hits if h.turn not in consented and not _returning(t, h.turn, consented)]
     if bad:
@@ -463,7 +497,7 @@ def _returning(t: Transcript, turn: int, consented: set[int]) -> bool:
 
 def _talked_over(t: Transcript) -> tuple[Hit, ...]:
     hits = []
-    for prev, turn in zip(t.turns, t.turns[1:], strict=False):
+    for prev, turn, after in zip(t.turns[:-1], t.turns[1:], [*t.turns[2:], None], strict=True):
         if turn.speaker != "trainee" or prev.speaker != "caller":
             continue
         overlap = _overlap_seconds(turn)
@@ -471,6 +505,8 @@ def _talked_over(t: Transcript) -> tuple[Hit, ...]:
         if prev.interrupted or max(overlap, timed) > OVERLAP_S:
             hits.append(Hit(turn.index, turn.text, f"starts while the caller (turn {prev.index}) "
                                                     "is still speaking"))
+        elif after is not None and after.speaker == "caller" and CUT_OFF_SAID.search(after.text):
+            hits.append(Hit(turn.index, turn.text, f"the caller says they were cut off (turn {after.index})"))
     return tuple(hits)
 
 
