@@ -426,3 +426,16 @@ def test_a_hold_refused_and_not_taken_is_a_hold_avoided() -> None:
 def test_cutting_in_shows_in_words_without_any_overlap(lines: tuple[str, str]) -> None:
     t = call("C: I've been charged a fee and it's disgraceful, I wrote to you last week and", *lines)
     assert scripted(t)["let_vent"].verdict == "fail"
+
+
+@pytest.mark.parametrize(("line", "promised"), [
+    ("ok so its at the depot um i guarantee its on tomorrows first van", True),
+    ("And I'll make sure the system never substitutes a dairy item on your account again.", True),
+    ("I can't guarantee it'll be there tomorrow.", False),
+    ("You said it would never happen again.", False),
+    ("It's still under guarantee, so the repair is free.", False),
+])
+def test_a_guarantee_or_never_again_is_an_empty_promise(line: str, promised: bool) -> None:
+    from trainer.behaviour.rules import rule_hits
+
+    assert ("empty_promise" in {h.behaviour for h in rule_hits(line)[0]}) == promised

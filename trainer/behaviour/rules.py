@@ -73,12 +73,19 @@ EXACT: dict[str, re.Pattern[str]] = {
     # The rubric's own non-apology: "sorry you feel that way" dismisses the feeling it names.
     "dismissive": _rx(r"\bsorry,? (?:that |if )?you (?:feel|see (?:it|things)|look at it) (?:that|this) way\b",
                       r"\bsorry,? (?:that |if )?you feel like that\b", r"\bsorry if you feel\b"),
+    # A guarantee and "never again" are the rubric's own examples of promises nobody can keep
+    # ("I guarantee it's on tomorrow's first van"; "it'll never happen again"); negated ("I can't
+    # guarantee") or reported they are not.
+    "empty_promise": _rx(r"\b(?:i|we) (?:can |will |'ll )?(?:personally )?guarantee\b",
+                         r"\b(?:it'?s|that'?s|it is|that is|is|are|it'?ll be|will be) (?:\w+ )?guaranteed\b",
+                         r"\bnever\b(?! (?:want|wanted|meant))[^.?!,]{0,50}\bagain\b",
+                         r"\bnever (?:have|get|see|happen)\b[^.?!,]{0,30}\banother\b"),
     # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
     "rude": _rx(r"\bshut up\b", r"\b(?:idiot|moron|stupid|dumb|imbecile|clown|genius|einstein)s?\b",
                 r"\bare you (?:stupid|serious)\b", r"\bstop complaining\b", *CONDESCENSION),
 }
 BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology": 0.9, "rude": 0.9,
-                   "next_steps": 0.85, "dismissive": 0.9}
+                   "next_steps": 0.85, "dismissive": 0.9, "empty_promise": 0.9}
 # "Sorry" that is not an apology: "sorry you feel that way", "sorry, but that's policy", "sorry,
 # what was the postcode?", "I'm not sorry", "nothing to apologise for".
 NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|think|misunderstood|didn'?t|see it|"
