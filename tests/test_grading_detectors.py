@@ -439,3 +439,17 @@ def test_a_guarantee_or_never_again_is_an_empty_promise(line: str, promised: boo
     from trainer.behaviour.rules import rule_hits
 
     assert ("empty_promise" in {h.behaviour for h in rule_hits(line)[0]}) == promised
+
+
+@pytest.mark.parametrize(("line", "restated"), [
+    ("just so im sure you told us in february and sent the certificate but the account is still open", True),
+    ("ok so youre asking whether the surgery is covered on the policy", True),
+    ("Just to confirm, your postcode is LS6 4QT?", False),  # a read-back
+    ("If I've got it right, the surname is spelt M-A-C-K-I-E.", False),
+    ("Sorry to cut in, can I just check one thing?", False),
+    ("So you were charged?", False),  # too short to restate a problem
+])
+def test_restating_to_check_in_the_rubrics_frames_is_a_paraphrase(line: str, restated: bool) -> None:
+    from trainer.behaviour.rules import rule_hits
+
+    assert ("paraphrase" in {h.behaviour for h in rule_hits(line)[0]}) == restated

@@ -73,6 +73,17 @@ EXACT: dict[str, re.Pattern[str]] = {
     # The rubric's own non-apology: "sorry you feel that way" dismisses the feeling it names.
     "dismissive": _rx(r"\bsorry,? (?:that |if )?you (?:feel|see (?:it|things)|look at it) (?:that|this) way\b",
                       r"\bsorry,? (?:that |if )?you feel like that\b", r"\bsorry if you feel\b"),
+    # Restating to check, in the rubric's own frames ("just to confirm", "so you're saying", "if
+    # I've got this right", "have I got that right?"); only with enough words to restate something and no
+    # read-back of a number, address or reference (see PARAPHRASE_MIN_WORDS and READ_BACK).
+    "paraphrase": _rx(r"\bjust so (?:i'?m|im|i am) (?:sure|clear)\b",
+                      r"\bjust to (?:make sure|confirm)\b", r"\bso,? (?:just )?to (?:confirm|be clear)\b",
+                      r"\b(?:let me|can i|could i) (?:just )?(?:make sure i|confirm i|repeat)\b",
+                      r"\bif i'?ve (?:got|understood) (?:this|that|it|you)\b",
+                      r"\bso,? (?:you'?re|youre|you are) (?:saying|telling me|asking|calling)\b",
+                      r"\bso what (?:you'?re|youre) (?:saying|telling me)\b", r"\bwhat i'?m hearing is\b",
+                      r"\bso,? (?:you'?ve|youve|you have|you were)\b",
+                      r"\b(?:have|did) i (?:got|get) (?:that|it|this|everything) right\b"),
     # A guarantee and "never again" are the rubric's own examples of promises nobody can keep
     # ("I guarantee it's on tomorrow's first van"; "it'll never happen again"); negated ("I can't
     # guarantee") or reported they are not.
@@ -85,7 +96,10 @@ EXACT: dict[str, re.Pattern[str]] = {
                 r"\bare you (?:stupid|serious)\b", r"\bstop complaining\b", *CONDESCENSION),
 }
 BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology": 0.9, "rude": 0.9,
-                   "next_steps": 0.85, "dismissive": 0.9, "empty_promise": 0.9}
+                   "next_steps": 0.85, "dismissive": 0.9, "empty_promise": 0.9, "paraphrase": 0.85}
+PARAPHRASE_MIN_WORDS = 8
+READ_BACK = _rx(r"\d", r"\bpost ?code\b", r"\baddress\b", r"\bdate of birth\b", r"\b(?:account|order|policy|"
+                r"reference|membership|card) number\b", r"\bspel(?:l|t)", r"\bemail\b")
 # "Sorry" that is not an apology: "sorry you feel that way", "sorry, but that's policy", "sorry,
 # what was the postcode?", "I'm not sorry", "nothing to apologise for".
 NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|think|misunderstood|didn'?t|see it|"
@@ -169,6 +183,8 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
         else:
             m, saw_negated = _first(pattern, sentence)
         if name == "next_steps" and GUARANTEE.search(sentence):
+            m, saw_negated = None, False
+        if name == "paraphrase" and (len(sentence.split()) < PARAPHRASE_MIN_WORDS or READ_BACK.search(sentence)):
             m, saw_negated = None, False
         if name == "apology" and NOT_APOLOGY.search(sentence):
             m, saw_negated = None, True  # the classifier must not hear it either
