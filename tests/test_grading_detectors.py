@@ -453,3 +453,10 @@ def test_restating_to_check_in_the_rubrics_frames_is_a_paraphrase(line: str, res
     from trainer.behaviour.rules import rule_hits
 
     assert ("paraphrase" in {h.behaviour for h in rule_hits(line)[0]}) == restated
+
+
+def test_the_calm_warning_is_never_heard_as_rude() -> None:
+    from trainer.behaviour.rules import rule_hits
+
+    assert "rude" in rule_hits("But I'm not able to keep going if you speak to me like that.")[1]
+    assert "rude" not in rule_hits("Sure, because that's my fault too.")[1]

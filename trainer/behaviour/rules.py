@@ -194,6 +194,8 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
             vetoed.add(name)
     if OWNED.search(sentence) and not NOT_APOLOGY.search(sentence):
         vetoed.add("defensive")
+    if CALL_END_WARNING.search(sentence) and not any(h.behaviour == "rude" for h in hits):
+        vetoed.add("rude")  # the calm warning the rubric asks for is not rudeness
     for name, pattern in MENTION.items():
         if name not in {h.behaviour for h in hits} and any(
                 negated(sentence, m.start()) for m in pattern.finditer(sentence)):
