@@ -460,3 +460,10 @@ def test_the_calm_warning_is_never_heard_as_rude() -> None:
 
     assert "rude" in rule_hits("But I'm not able to keep going if you speak to me like that.")[1]
     assert "rude" not in rule_hits("Sure, because that's my fault too.")[1]
+
+
+@pytest.mark.parametrize("ask", ["Are you alright to hold while I call them?",
+                                 "Would you be okay holding while I ring the warehouse?"])
+def test_asking_for_consent_to_a_hold_in_other_words(ask: str) -> None:
+    t = call("C: It's broken.", f"T: {ask}", "C: Yes, fine.", "T: Thanks for holding.")
+    assert scripted(t, {ask: {"hold": 0.95}})["avoided_hold"].verdict == "pass"

@@ -171,8 +171,11 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # --- exact rules: what is observable word for word -----------------------------------------------
 
 HOLD_ASK = _rx(r"\b(is it (ok|okay|alright|all right)|would you mind|do you mind|may i|"
-               r"can i (put|place|pop)|could i (put|place|pop)|would it be (ok|okay|alright|all right)|"
-               r"are you (ok|okay|happy) (to|with|if)|(ok|okay|alright) if i)\b")
+               r"can i (put|place|pop|ask you to)|could i (put|place|pop|ask you to)|"
+               r"(would|will) (it|that) be (ok|okay|alright|all right|fine)|"
+               r"(is|would) that be (ok|okay|alright|all right)|"
+               r"(are|would) you (be )?(ok|okay|alright|all right|happy|fine) (to|with|if|holding)|"
+               r"(ok|okay|alright) if i)\b")
 HOLD_REASON = _rx(r"\b(to (check|ask|speak|call|ring|phone|contact|look|confirm|find|get|see|talk|chase|"
                   r"verify|review)|so (that )?i can|while i|because|(need|have) to \w+)\b")
 AGREE = _rx(r"^\W*(yes|yeah|yep|ok|okay|fine|sure|go ahead|go on|alright|all right|that's fine|"
