@@ -367,6 +367,8 @@ def test_a_call_ended_on_abuse_states_no_problem_and_reaches_no_solution() -> No
 def test_a_spoken_date_is_a_time_frame() -> None:
     assert TIME.search("itll show on your next bill on the twentieth")
     assert not TIME.search("the office on the second floor")
+    for said in ("the engineer can come this weekend", "it goes out overnight", "by close of business"):
+        assert TIME.search(said), said
 
 
 @pytest.mark.parametrize(("line", "verdict"), [

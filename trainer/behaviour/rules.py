@@ -21,7 +21,10 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 _NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_WHEN = (rf"(?:\b(?:today|tonight|tomorrow|{_DAY}|this (?:morning|afternoon|evening|week))\b|"
+# A time said precisely enough to assert a plan (the reader's next-steps rule); the grader's
+# detectors.TIME is broader on purpose: there it is only a minimum a next step must meet.
+_WHEN = (rf"(?:\b(?:today|tonight|tomorrow|{_DAY}|this (?:morning|afternoon|evening|week|weekend)|overnight|"
+         rf"later today|close of business|end of play)\b|"
          rf"\bwithin (?:the |an? |{_NUM} )|\bin the next \w+|\bby (?:{_NUM}|noon|midday|tomorrow|"
          rf"tonight|the end|end of|{_DAY})|\b{_NUM}(?: to {_NUM})? (?:working |business )?"
          rf"(?:days|hours|minutes)\b|\bbetween {_NUM}|\bat (?:{_NUM}|noon|midday)\b|"

@@ -228,7 +228,8 @@ _CLOCK = (r"(\d{1,2}([:.]\d\d)?\s*(am|pm|a\.m\.|p\.m\.)?|noon|midday|midnight|on
           r"five|six|seven|eight|nine|ten|eleven|twelve)")
 # A time frame: the rubric's minimum for next_steps ("soon" or "shortly" is not one).
 TIME = _rx(
-    r"\b(today|tonight|tomorrow|this (morning|afternoon|evening|week)|next (week|month|"
+    r"\b(today|tonight|tomorrow|this (morning|afternoon|evening|week)|(this|next|the) weekend|overnight|"
+    r"later today|close of business|end of play|(in|by) the (morning|afternoon|evening)|next (week|month|"
     r"(mon|tues|wednes|thurs|fri|satur|sun)day)|(mon|tues|wednes|thurs|fri|satur|sun)day|"
     r"end of (the )?(day|week|month)|first thing|within (the |an? )?(next )?(hour|day|" + _NUM + r"\s+"
     + _UNIT + r")|in (the next )?" + _NUM + r"\s+" + _UNIT + r"|" + _NUM + r" (to|or|-) " + _NUM
