@@ -457,7 +457,8 @@ def _timed_holds(t: Transcript) -> list[Hit]:
             continue
         asked = next((x for x in reversed(t.turns[: prev.index + 1]) if x.speaker == "trainee"), None)
         if asked is not None:
-            quote = next((s for s in sentences(asked.text) if HOLD_WORDS.search(s)), sentences(asked.text)[-1])
+            said = sentences(asked.text) or [asked.text]
+            quote = next((s for s in said if HOLD_WORDS.search(s)), said[-1])
             hits.append(Hit(asked.index, quote, f"then {gap:.0f} s of silence before turn {turn.index}: a hold"))
     return hits
 
