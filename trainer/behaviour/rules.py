@@ -272,10 +272,8 @@ CALL_END_WARNING = _rx(
     r"\b" + _CALL_ENDS + r"[^.!?]{0,40}\b(?:if|unless)\b",
     r"\b(?:not able to|unable to|can'?t|cannot|won'?t) (?:keep going|continue|carry on|go on|keep talking|"
     r"help you)\b[^.!?]{0,30}\b(?:if|while|when) you\b")
-BOUNDARY = _rx(r"\bif you (?:continue|keep)\b",
-               r"\bif (?:the|this|that) (?:language|swearing|abuse|shouting|name-calling|insults?|"
-               r"behaviou?r)\b",
-               r"\b(?:will|'ll|have to|going to|need to) (?:have to )?(?:end|disconnect|terminate) "
+# Softer boundaries the caller also reacts to, beside CALL_END_WARNING (is_boundary_warning).
+BOUNDARY = _rx(r"\b(?:will|'ll|have to|going to|need to) (?:have to )?(?:end|disconnect|terminate) "
                r"(?:this|the) call\b", r"\bi won'?t (?:accept|tolerate)\b",
                r"\b(?:that|this) language\b", r"\bplease don'?t (?:swear|speak to me like)\b")
 

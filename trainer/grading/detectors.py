@@ -210,7 +210,6 @@ ABUSE = _rx(r"\byou,? (" + _INTENSE + r" )*" + _SLUR_ADJ + r"(,? (and )?(" + _SL
             r"you('re| are)( such| a| an| so| completely| totally| bloody)* (useless|stupid|"
             r"incompetent|pathetic|worthless|clueless)|are you (stupid|deaf|thick)|"
             r"(stupid|useless) (cow|git|woman|man|girl|boy|moron|idiot))\b")
-WARNING = CALL_END_WARNING  # the reader's: one definition of a warning that the call will end
 ENDING = _rx(r"\b(i'?m (now )?(going to )?(ending|end|disconnecting|terminating)|i am ending|"
              r"i'?m (done|finished) (with this|with you|here)|(i'?m )?hanging up|this call is over|"
              r"(ending|end|disconnect(ing)?|terminat(e|ing)) (this|the) call( now)?|goodbye|bye)\b")
@@ -475,8 +474,9 @@ def _hold(t: Transcript, said: list[Said]) -> Finding:
     # "while you stay on the line with me" is the rubric's alternative to a hold, never one
     heard = [h for h in _heard(said, "hold", "puts the caller on hold") if not KEEP_ON_LINE.search(h.quote)]
     timed = _timed_holds(t)
-    hits = sorted([*timed, *(h for h in heard if h.turn not in {x.turn for x in timed})], key=lambda h: h.turn)
-    hits = [h for h in hits if not _withdrawn(t, h, {x.turn for x in timed})]
+    timed_turns = {x.turn for x in timed}
+    hits = sorted([*timed, *(h for h in heard if h.turn not in timed_turns)], key=lambda h: h.turn)
+    hits = [h for h in hits if not _withdrawn(t, h, timed_turns)]
     consented = {h.turn for h in hits if _hold_consented(t, t.turns[h.turn])}
     bad = [h for h in hits if h.turn not in consented and not _returning(t, h.turn, consented)]
     if bad:
@@ -532,12 +532,12 @@ def _abuse(t: Transcript) -> Finding:
     if not abuse:
         return Finding("abuse_boundary", "na", "The caller was never abusive.")
     first = abuse[0]
-    warn = next((x for x in t.by("trainee") if x.index > first.index and WARNING.search(x.text)),
+    warn = next((x for x in t.by("trainee") if x.index > first.index and CALL_END_WARNING.search(x.text)),
                 None)
     if warn is None:
         return Finding("abuse_boundary", "fail", "The caller was abusive and no warning was given.",
                        (Hit(first.index, first.text, "abuse by the caller"),))
-    warned = Hit(warn.index, _sentence_of(warn.text, WARNING), "calm warning")
+    warned = Hit(warn.index, _sentence_of(warn.text, CALL_END_WARNING), "calm warning")
     later = [x for x in abuse if x.index > warn.index]
     if not later:
         return Finding("abuse_boundary", "pass", "Warned calmly; the abuse stopped.", (warned,))
