@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from trainer.behaviour import BEHAVIOURS, Heard, Reading
@@ -20,7 +21,7 @@ from trainer.grading.detectors import (
     redact_injection,
 )
 from trainer.grading.facts import name_from_call
-from trainer.grading.occasions import Occasion
+from trainer.grading.occasions import Occasion, Senses, _clauses
 from trainer.transcript import Transcript, load_transcript, turn_from_dict
 
 EVAL = project_root() / "eval" / "transcripts"
@@ -469,3 +470,18 @@ def test_the_calm_warning_is_never_heard_as_rude() -> None:
 def test_asking_for_consent_to_a_hold_in_other_words(ask: str) -> None:
     t = call("C: It's broken.", f"T: {ask}", "C: Yes, fine.", "T: Thanks for holding.")
     assert scripted(t, {ask: {"hold": 0.95}})["avoided_hold"].verdict == "pass"
+
+
+def test_a_long_sentence_is_also_read_clause_by_clause() -> None:
+    assert _clauses("My flight is cancelled and I have a wedding tomorrow.") == [
+        "My flight is cancelled", "and I have a wedding tomorrow."]
+    assert _clauses("It broke again.") == []
+
+    def embed(sentences: Any) -> Any:  # one feature: "cancelled" is there or not
+        return np.array([[1.0] if "cancelled" in s and "wedding" not in s else [0.0] for s in sentences])
+
+    senses = Senses(embed, {"went_wrong": (np.array([4.0]), -2.0), "vented": (np.array([0.0]), -5.0)})
+    t = call("C: My flight is cancelled and I have a wedding tomorrow.", "T: Right.")
+    found = senses.went_wrong(t)
+    assert found is not None and found.sentence.startswith("My flight")
+    assert senses.went_wrong(call("C: I have a wedding tomorrow and a cake to collect.", "T: Right.")) is None

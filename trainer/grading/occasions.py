@@ -32,6 +32,9 @@ Embed = Callable[[Sequence[str]], np.ndarray]  # sentences -> (n, d) L2-normalis
 WEIGHTS = Path(__file__).with_name("occasions.npz")
 THRESHOLD = 0.5  # a sentence's probability from here: the occasion arose
 L2 = 1.0  # ridge strength of the logistic regressions
+CLAUSE_MIN_WORDS = 4
+CLAUSE_THRESHOLD = 0.8  # a clause read alone must be this clear to count
+CLAUSE_SPLIT = re.compile(r"[,;]\s+|\s+[-–—]\s+|\s+(?=(?:and|but)\s)", re.IGNORECASE)
 OCCASIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "went_wrong": (ex.WENT_WRONG, ex.NOTHING_WRONG),
     "vented": (ex.VENTING, ex.CALM),
@@ -49,6 +52,14 @@ class Occasion:
 
 def _sentences(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if len(p.split()) >= 2]
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a long sentence (split at commas, semicolons, dashes and "and"/"but"),
+    each of at least CLAUSE_MIN_WORDS words; none for a short sentence."""
+    parts = [p.strip(" ,;-") for p in CLAUSE_SPLIT.split(sentence)]
+    parts = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return parts if len(parts) > 1 else []
 
 
 def _digest() -> str:
@@ -104,14 +115,23 @@ class Senses:
         return [float(p) for p in 1 / (1 + np.exp(-(x @ w + b)))]
 
     def first(self, t: Transcript, occasion: str, why: str) -> Occasion | None:
-        """The caller sentence that most clearly shows the occasion, if any does."""
+        """The caller sentence that most clearly shows the occasion, if any does. A long
+        sentence is also read clause by clause, where a clause must be clearer (from
+        CLAUSE_THRESHOLD): a failure told beside its consequences ("my flight is cancelled and
+        I have a wedding tomorrow") is still a failure."""
         said = [(turn.index, s) for turn in t.by("caller") for s in _sentences(turn.text)]
-        probs = self.probabilities([s for _, s in said], occasion)
+        probs = [self._clear(s, p, occasion)
+                 for (_, s), p in zip(said, self.probabilities([s for _, s in said], occasion), strict=True)]
         best = max(zip(probs, said, strict=True), default=None, key=lambda ps: ps[0])
         if best is None or best[0] < THRESHOLD:
             return None
         p, (turn, sentence) = best
         return Occasion(turn, sentence, f"{why} ({p:.2f})")
+
+    def _clear(self, sentence: str, p: float, occasion: str) -> float:
+        """A sentence's probability, or its clearest clause's where that is clearer still."""
+        clause = max(self.probabilities(_clauses(sentence), occasion), default=0.0)
+        return max(p, clause) if clause >= CLAUSE_THRESHOLD else p
 
     def went_wrong(self, t: Transcript) -> Occasion | None:
         return self.first(t, "went_wrong", "the caller says something went wrong")
