@@ -250,6 +250,13 @@ def test_caller_name_precedence() -> None:
       ("T: Mm-hm.", {"measures": {"overlap": 0.3}})), "pass"),
     (("C: I waited all week and", "T: Let me stop you there, what's the order number?"),
      "fail"),
+    # cutting into abuse after a warning is judged by abuse_boundary, not here
+    (("C: You useless idiot.", "T: If the insults continue, I will have to end this call.",
+      ("C: Shut up, you moron, I", {"interrupted": True}), "T: I'm ending the call now. Goodbye."),
+     "pass"),
+    (("C: You useless idiot.", "T: If the insults continue, I will have to end this call.",
+      "C: Shut up, you moron.", "T: Let me stop you there. I'm ending the call now."), "pass"),
+    ((("C: You useless idiot, I", {"interrupted": True}), "T: Hang on, hang on."), "fail"),
 ])
 def test_let_vent(lines: tuple[Any, ...], verdict: str) -> None:
     assert scripted(call(*lines))["let_vent"].verdict == verdict

@@ -500,10 +500,22 @@ def _returning(t: Transcript, turn: int, consented: set[int]) -> bool:
     return bool(before) and before[-1] in consented
 
 
+def _stopping_abuse(t: Transcript, caller: Turn, trainee: Turn) -> bool:
+    """The trainee cut into abuse after a warning: judged by abuse_boundary, not let_vent."""
+    return bool(ABUSE.search(caller.text)) and any(
+        CALL_END_WARNING.search(x.text) for x in t.by("trainee") if x.index < trainee.index)
+
+
+def _cuts_into_abuse(t: Transcript, index: int) -> bool:
+    before = [x for x in t.turns if x.index < index]
+    trainee = next(x for x in t.turns if x.index == index)
+    return bool(before) and before[-1].speaker == "caller" and _stopping_abuse(t, before[-1], trainee)
+
+
 def _talked_over(t: Transcript) -> tuple[Hit, ...]:
     hits = []
     for prev, turn, after in zip(t.turns[:-1], t.turns[1:], [*t.turns[2:], None], strict=True):
-        if turn.speaker != "trainee" or prev.speaker != "caller":
+        if turn.speaker != "trainee" or prev.speaker != "caller" or _stopping_abuse(t, prev, turn):
             continue
         overlap = _overlap_seconds(turn)
         timed = prev.end - turn.start if prev.end > 0 else 0.0
@@ -516,7 +528,8 @@ def _talked_over(t: Transcript) -> tuple[Hit, ...]:
 
 
 def _let_vent(t: Transcript, said: list[Said], facts: CallFacts) -> Finding:
-    cut = [Hit(s.turn, s.sentence, "cuts the caller short") for s in said if CUT_IN.search(s.sentence)]
+    cut = [Hit(s.turn, s.sentence, "cuts the caller short") for s in said
+           if CUT_IN.search(s.sentence) and not _cuts_into_abuse(t, s.turn)]
     hits = _talked_over(t) + tuple(cut)
     if hits:
         return Finding("let_vent", "fail", "Talked over or cut off the caller.", hits[:2])
