@@ -5,6 +5,7 @@
     python bench/reader_bench.py --split heldout    # eval/heldout/lines.jsonl, written apart
     python bench/reader_bench.py --split heldout-b  # eval/heldout-b/lines.jsonl, a second author
     python bench/reader_bench.py --split heldout-c  # eval/heldout-c/lines.jsonl, a third author
+    python bench/reader_bench.py --split heldout-d  # eval/heldout-d/lines.jsonl, a fourth author
 
 Prints, for the old phrase cues (before), rules alone, embeddings alone, the live reader (rules +
 e5 embeddings: the director) and the grader's reader (rules + the embedded model's sentence
@@ -40,7 +41,8 @@ SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
           "train": ROOT / "eval" / "behaviour" / "train.jsonl",
           "heldout": ROOT / "eval" / "heldout" / "lines.jsonl",
           "heldout-b": ROOT / "eval" / "heldout-b" / "lines.jsonl",
-          "heldout-c": ROOT / "eval" / "heldout-c" / "lines.jsonl"}
+          "heldout-c": ROOT / "eval" / "heldout-c" / "lines.jsonl",
+          "heldout-d": ROOT / "eval" / "heldout-d" / "lines.jsonl"}
 
 
 @dataclass(frozen=True)
