@@ -6,7 +6,7 @@
     python bench/kappa.py --set calls-c      # a fourth author's calls (eval/calls-c), now tuned on
     python bench/kappa.py --set calls-d      # a fifth author's calls (eval/calls-d), measured once, then tuned on
     python bench/kappa.py --set heldout-c    # a sixth author's held-out calls (eval/heldout-c), frozen
-    python bench/kappa.py --set calls-e      # a seventh author's hard calls (eval/calls-e), measured once, then tuned on
+    python bench/kappa.py --set calls-e      # a seventh author's calls (eval/calls-e), measured once, then tuned on
     python bench/kappa.py --set heldout-d    # an eighth author's held-out calls (eval/heldout-d), frozen
     python bench/kappa.py --detectors-only   # no model: the model's criteria count as unscored
     python bench/kappa.py --limit 5 --repeats 3 --grader openai:MODEL@URL

@@ -193,8 +193,37 @@ def test_a_promise_refused_is_not_an_empty_promise() -> None:
     assert "empty_promise" not in rule_hits("I promise it'll be there tomorrow.")[1]
 
 
+@pytest.mark.parametrize("line", [
+    "Once I've flagged it, the bank will definitely reverse the charge.",
+    "I can assure you the new router will fix all of it.",
+    "it wont happen again i promise you",
+    "Your credit score won't be affected at all, I promise.",
+    "Your internet will be back within the hour, guaranteed.",
+])
+def test_promises_of_what_others_will_do_are_empty(line: str) -> None:
+    assert "empty_promise" in {h.behaviour for h in rule_hits(line)[0]}
+
+
+@pytest.mark.parametrize("line", [
+    "I'll definitely call you at three.",  # the trainee's own commitment is honest
+    "I promise I'll ring you back by five.",
+    "I can assure you I'll call.",
+    "I won't promise you it'll never happen again.",
+])
+def test_a_commitment_of_ones_own_is_not_an_empty_promise(line: str) -> None:
+    assert "empty_promise" not in {h.behaviour for h in rule_hits(line)[0]}
+
+
+@pytest.mark.parametrize("line", ["no sorry its the policy",
+                                  "okay so sorry for the delay um but thats the policy we dont refund",
+                                  "It's our policy, sorry."])
+def test_sorry_beside_a_policy_wall_is_no_apology(line: str) -> None:
+    assert "apology" not in {h.behaviour for h in rule_hits(line)[0]}
+
+
 def test_a_guarantee_with_a_time_is_not_a_plan_by_rule() -> None:
-    assert rule_hits("It will definitely arrive by Friday.")[0] == []
+    hits = {h.behaviour for h in rule_hits("It will definitely arrive by Friday.")[0]}
+    assert hits == {"empty_promise"}  # the rubric's own example; not next_steps by rule
 
 
 @pytest.mark.parametrize(("text", "parts"), [

@@ -214,6 +214,11 @@ def test_calm_down_uses_the_readers_decision_threshold() -> None:
     (("C: The app won't load.", "T: Okay, Ingrid, let's sort it."), "Ingrid"),
     (("C: The app won't load.", "T: Ingrid, let's sort it."), "Ingrid"),
     (("C: It's Thursday and nothing works. I'm livid.", "T: Unfortunately, that's the depot."), None),
+    # a nickname, then the full name; a question echoed back is no name
+    (("C: The deposit's late.", "T: Who am I speaking to?", "C: Dev. Devinder Singh. It's been weeks."),
+     "Devinder Singh"),
+    (("C: The power's off.", "T: Okay, sir, settle down, please.", "C: Settle down? It's been eight hours."),
+     None),
 ])
 def test_name_said_in_the_call(lines: tuple[str, ...], name: str | None) -> None:
     found = name_from_call(call(*lines))
@@ -277,6 +282,11 @@ def test_let_vent(lines: tuple[Any, ...], verdict: str) -> None:
     (("C: The card, you thick halfwit.", "T: If the insults continue, I'll have to end the call.",
       "C: Fine."), "pass"),
     (("C: Can you complete the form for me?", "T: Of course."), "na"),
+    # insults in other shapes: a question, a comparison, "someone with a brain"
+    (("C: Are you actually that stupid?", "T: Let me look."), "fail"),
+    (("C: You sound like a trained monkey. Put me through to someone with a brain.", "T: Okay."), "fail"),
+    (("C: Are you lot actually blind?", "T: Let me check."), "fail"),
+    (("C: I'm not stupid, you know. It broke twice.", "T: Let me check."), "na"),
 ])
 def test_abuse_boundary(lines: tuple[str, ...], verdict: str) -> None:
     assert scripted(call(*lines))["abuse_boundary"].verdict == verdict

@@ -48,6 +48,7 @@ EXACT: dict[str, re.Pattern[str]] = {
         r"\btake a (?:deep )?breath\b", r"\btake it easy\b", r"\bcool it\b",
         r"\b(?:dial|tone|take) it down\b", r"\b(?:no need for|watch) (?:that|your) tone\b",
         r"\bno need to (?:get|be) (?:so )?(?:upset|angry|worked up|emotional|hysterical)\b",
+        r"\bno need to (?:shout|yell|scream|raise your voice|swear at me)\b",
         r"\bdon'?t (?:get|be) (?:so )?(?:upset|angry|emotional|worked up|hysterical)\b"),
     "hold": _rx(
         r"\b(?:put|place|putting|placing|pop|popping|keep|leave) you (?:on|onto) (?:a )?"
@@ -93,10 +94,22 @@ EXACT: dict[str, re.Pattern[str]] = {
     "empty_promise": _rx(r"\b(?:i|we) (?:can |will |'ll )?(?:personally )?guarantee\b",
                          r"\b(?:it'?s|that'?s|it is|that is|is|are|it'?ll be|will be) (?:\w+ )?guaranteed\b",
                          r"\bnever\b(?! (?:want|wanted|meant))[^.?!,]{0,50}\bagain\b",
-                         r"\bnever (?:have|get|see|happen)\b[^.?!,]{0,30}\banother\b"),
+                         r"\bnever (?:have|get|see|happen)\b[^.?!,]{0,30}\banother\b",
+                         r"\b(?:won'?t|will not|wont) (?:ever )?happen (?:to you )?again\b",
+                         # a promise of what others or events will do ("it'll definitely arrive
+                         # today", "I can assure you the router will fix it", "…, I promise"); a
+                         # commitment of the trainee's own ("I'll definitely call you") is honest
+                         r"\b(?:it|they|that|this|he|she|the \w+|your \w+)(?:'ll| will| is going to|'s going to|"
+                         r" are going to) (?:definitely|certainly|100%|for sure)\b",
+                         r"\bi (?:can )?assure you\b(?! (?:that )?(?:i|we)\b)[^.?!]{0,60}"
+                         r"\b(?:will|won'?t|'ll|is|are)\b",
+                         r"\bi promise(?: you)?\W*$", r",\s*guaranteed\W*$",
+                         r"\bi promise(?: you)?,? (?:that )?(?:it|they|this|that|your|"
+                         r"the|he|she|nothing)\b"),
     # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
     "rude": _rx(r"\bshut up\b", r"\b(?:idiot|moron|stupid|dumb|imbecile|clown|genius|einstein)s?\b",
-                r"\bare you (?:stupid|serious)\b", r"\bstop complaining\b", *CONDESCENSION),
+                r"\bare you (?:stupid|serious)\b", r"\bstop complaining\b", r"\bnot my problem\b",
+                r"\byou'?re not (?:my|the) only (?:customer|caller|person)\b", *CONDESCENSION),
 }
 BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology": 0.9, "rude": 0.9,
                    "next_steps": 0.85, "dismissive": 0.9, "empty_promise": 0.9, "paraphrase": 0.85}
@@ -118,7 +131,11 @@ NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|think|misun
                   # "sorry, nothing I can do": regret as a wall, not an apology for the problem
                   r"\bsorry,? (?:but )?(?:there'?s )?(?:nothing|not much|not a lot) (?:i|we) can do\b",
                   r"\b(?:nothing|not much) (?:i|we) can do(?: about (?:it|that))?,? sorry\b",
-                  r"\bpolicy,? sorry\b")
+                  r"\bpolicy,? sorry\b",
+                  # "sorry, but that's the policy" with words between; "no, sorry" refuses
+                  r"\bsorry\b.*\b(?:that'?s|thats|it'?s|its|it is|that is) (?:just )?(?:the|our) policy\b",
+                  r"\b(?:it'?s|its|that'?s|thats) (?:just )?(?:the|our) policy\b.*\bsorry\b",
+                  r"^\W*no,? sorry\b")
 UNNEGATED = {"apology"}  # "we didn't tell you, sorry" is an apology; NOT_APOLOGY has "not sorry"
 # Words that, negated ("I won't put you on hold", "I'd never tell you to relax"), veto the
 # classifier for that behaviour in that sentence, even where no exact rule matched.
@@ -128,7 +145,7 @@ MENTION: dict[str, re.Pattern[str]] = {
     "transfer": _rx(r"\btransfer", r"\bput you through\b", r"\bpass(?:ing)? you\b",
                     r"\bbounced?\b"),
     # "I can't promise it'll be there tomorrow" is honesty, the opposite of an empty promise.
-    "empty_promise": _rx(r"\bpromise\b", r"\bguarantee\w*"),
+    "empty_promise": _rx(r"\bpromise\b", r"\bguarantee\w*", r"\bassure\b"),
 }
 
 # Owning the fault is the opposite of defensive: "that one's on us", "we got it wrong". The fault
@@ -147,6 +164,9 @@ OWNED = _rx(r"\b(?:that'?s|that is|it'?s|it is|this is|this one'?s|that one'?s|w
 _NEGATION = re.compile(
     r"\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|can'?t|cannot|no need to|rather than|instead of|without|"
     r"avoid|not going to|no one will|nobody will|not gonna)\b[\w\s,']{0,30}$", re.IGNORECASE)
+_NEAR_NEGATION = re.compile(r"\b(?:not|never|can'?t|cannot|won'?t|don'?t|couldn'?t|wouldn'?t|no)\b(?:\s+[\w']+){0,4}"
+                            r"\s*$", re.IGNORECASE)
+NEAR_ONLY = {"empty_promise"}
 # Reported speech: "you said not to tell you to calm down", "someone told you to relax".
 _REPORTED = re.compile(r"\b(?:you said|you asked|told you to|asked you to)\b[\w\s,']{0,20}$",
                        re.IGNORECASE)
@@ -159,17 +179,19 @@ class RuleHit:
     confidence: float
 
 
-def negated(sentence: str, start: int) -> bool:
-    """The words before ``start`` negate or report what follows."""
+def negated(sentence: str, start: int, behaviour: str = "") -> bool:
+    """The words before ``start`` negate or report what follows. A promise is negated only
+    right before it ("I can't promise"), not by a "won't" in what is promised."""
     before = sentence[:start]
-    return bool(_NEGATION.search(before) or _REPORTED.search(before))
+    near = _NEAR_NEGATION if behaviour in NEAR_ONLY else _NEGATION
+    return bool(near.search(before) or _REPORTED.search(before))
 
 
-def _first(pattern: re.Pattern[str], sentence: str) -> tuple[re.Match[str] | None, bool]:
+def _first(pattern: re.Pattern[str], sentence: str, behaviour: str = "") -> tuple[re.Match[str] | None, bool]:
     """The first un-negated match, and whether a negated one was seen."""
     saw_negated = False
     for m in pattern.finditer(sentence):
-        if negated(sentence, m.start()):
+        if negated(sentence, m.start(), behaviour):
             saw_negated = True
         else:
             return m, saw_negated
@@ -184,7 +206,7 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
         if name in UNNEGATED:
             m, saw_negated = pattern.search(sentence), False
         else:
-            m, saw_negated = _first(pattern, sentence)
+            m, saw_negated = _first(pattern, sentence, name)
         if name == "next_steps" and GUARANTEE.search(sentence):
             m, saw_negated = None, False
         if name == "paraphrase" and (len(sentence.split()) < PARAPHRASE_MIN_WORDS or READ_BACK.search(sentence)):

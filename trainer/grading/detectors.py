@@ -208,8 +208,11 @@ ABUSE = _rx(r"\byou,? (" + _INTENSE + r" )*" + _SLUR_ADJ + r"(,? (and )?(" + _SL
             r"jobsworth|numpty|muppet|pillock|dimwit|nitwit|"
             r"fuck (you|off)|screw you|piss off|go to hell|shut (up|your)|"
             r"you('re| are)( such| a| an| so| completely| totally| bloody)* (useless|stupid|"
-            r"incompetent|pathetic|worthless|clueless)|are you (stupid|deaf|thick)|"
-            r"(stupid|useless) (cow|git|woman|man|girl|boy|moron|idiot))\b")
+            r"incompetent|pathetic|worthless|clueless)|"
+            r"are you( lot| people| all)?( actually| even| just| really)?( that| so)? (stupid|deaf|thick|blind|dense|"
+            r"brain-?dead)|brain-?dead|(trained|performing) (monkey|chimp)|a chimp|thick as \w+|"
+            r"someone with (a|half a) brain|"
+            r"(stupid|useless) (cow|git|woman|man|girl|boy|moron|idiot|robot|monkey|muppet))\b")
 ENDING = _rx(r"\b(i'?m (now )?(going to )?(ending|end|disconnecting|terminating)|i am ending|"
              r"i'?m (done|finished) (with this|with you|here)|(i'?m )?hanging up|this call is over|"
              r"(ending|end|disconnect(ing)?|terminat(e|ing)) (this|the) call( now)?|goodbye|bye)\b")

@@ -134,7 +134,11 @@ def _answered(t: Transcript, turn: Turn) -> str | None:
     name = _valid(m.group(1))
     if name is None:
         return None
-    if asked or (len(name.split()) == 2 and m.group(1)[0].isupper()):
+    fuller = _BARE.match(first[m.end():])  # "Dev. Devinder Singh.": the full name follows
+    if asked and fuller and (longer := _valid(fuller.group(1))) and len(longer.split()) > len(name.split()):
+        return longer
+    said = m.group(1).split()
+    if asked or (len(said) == 2 and all(w[0].isupper() for w in said) and not m.group(0).rstrip().endswith("?")):
         return name  # two capitalised words opening a caller turn: "Marcus Hale. My broadband..."
     return None
 
