@@ -232,6 +232,9 @@ def test_name_said_in_the_call(lines: tuple[str, ...], name: str | None) -> None
     (("C: Hi, it's Ruth Adeyemi.", "T: Thanks, Ruth."), {}, "pass"),  # said in the call
     (("C: Hi, it's Ruth Adeyemi.", "T: Thanks."), {}, "fail"),
     (("C: This is ridiculous.", "T: I'm sorry."), {}, "na"),
+    # speech-to-text spells the name its own way: addressed, it counts; an ordinary word does not
+    (("C: Hi.", "T: thanks pria okay so your bag is in lisbon"), {"caller_name": "Priya Nair"}, "pass"),
+    (("C: Hi.", "T: one more thing the courier will ring you"), {"caller_name": "Stacey Moore"}, "fail"),
 ])
 def test_used_name(lines: tuple[str, ...], meta: dict[str, str], verdict: str) -> None:
     assert scripted(call(*lines, **meta))["used_name"].verdict == verdict

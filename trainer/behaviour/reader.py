@@ -108,7 +108,7 @@ def _heard(behaviour: str, confidence: float, words: str, sentence: str, source:
 
 
 def _name(sentence: str, caller_name: str | None) -> str | None:
-    pattern = name_pattern(caller_name) if caller_name else None
+    pattern = name_pattern(caller_name, sentence) if caller_name else None
     if pattern is not None:
         return addressed(pattern, sentence)
     m = TITLED_NAME.search(sentence)

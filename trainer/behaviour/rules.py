@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-__all__ = ["RuleHit", "addressed", "is_boundary_warning", "is_goodbye", "name_pattern", "negated",
+__all__ = ["RuleHit", "addressed", "is_boundary_warning", "is_goodbye", "misspelt", "name_pattern", "negated",
            "rule_hits"]
 
 
@@ -231,15 +232,33 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
 _TITLES = r"(?:mr|mrs|ms|miss|mx|dr|sir|madam|mister|missus)"
 
 
-def name_pattern(caller_name: str) -> re.Pattern[str] | None:
+def name_pattern(caller_name: str, heard_in: str = "") -> re.Pattern[str] | None:
     """The caller's first name, surname, or title + surname; speech-to-text may drop the
-    title's dot or capitals. Names of one or two letters are too ambiguous to match."""
+    title's dot or capitals. With ``heard_in``, also that text's misspellings of the name
+    (`misspelt`). Names of one or two letters are too ambiguous to match."""
     parts = [p for p in re.findall(r"[^\W\d_][\w'-]*", caller_name) if len(p) > 2]
     parts = [p for p in parts if not re.fullmatch(_TITLES + r"\.?", p, re.IGNORECASE)]
     if not parts:
         return None
-    alts = [re.escape(p) for p in parts]
+    alts = [re.escape(p) for p in [*parts, *misspelt(parts, heard_in)]]
     return re.compile(rf"\b(?:{_TITLES}\.? )?(?:{'|'.join(alts)})\b", re.IGNORECASE)
+
+
+SPELLING_RATIO = 0.85  # difflib's similarity from which a word may be the name misspelt
+
+
+def misspelt(parts: list[str], text: str) -> list[str]:
+    """Words of ``text`` that may be a name part as speech-to-text spells it ("pria" for Priya,
+    "patrik" for Patrick): four letters or more, the same first two and last letters, close in
+    spelling. Only where such a word addresses the caller does it count (`addressed`), so "one
+    more thing" never uses Mrs. Moore's name."""
+    out = []
+    for word in set(re.findall(r"[a-z]{4,}", text.lower())):
+        for p in (p.lower() for p in parts if len(p) >= 4):
+            if (word != p and word[:2] == p[:2] and word[-1] == p[-1] and abs(len(word) - len(p)) <= 2
+                    and SequenceMatcher(None, word, p).ratio() >= SPELLING_RATIO):
+                out.append(word)
+    return sorted(set(out))
 
 
 # A name is used when the caller is addressed by it, and an address sits at the edge of a clause:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION
+from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION, addressed, misspelt
 from trainer.grading.facts import CallFacts, call_facts, name_from_call, name_from_meta
 from trainer.transcript import Transcript, Turn
 
@@ -410,14 +410,22 @@ def caller_name(t: Transcript, persona_name: str | None = None) -> str | None:
     return found.name if found else None
 
 
+def _misspelt_address(parts: list[str], sentence: str) -> bool:
+    """The caller addressed by a speech-to-text spelling of their name ("thanks pria")."""
+    spelt = misspelt(parts, sentence)
+    rx = _rx(r"\b(" + "|".join(spelt) + r")\b") if spelt else None
+    return rx is not None and addressed(rx, sentence) is not None
+
+
 def _name_finding(t: Transcript, name: str | None) -> Finding:
     if not name:
         return Finding("used_name", "na", "The caller's name is not known (not in the metadata, "
                                           "the persona, or said in the call).")
     parts = [p for p in re.findall(r"[A-Za-z']+", name) if len(p) >= 3]
     rx = _rx(r"\b(" + "|".join(re.escape(p) for p in parts) + r")\b") if parts else None
-    hits = [Hit(turn.index, s, f"uses the caller's name ({name})") for turn in t.by("trainee")
-            for s in sentences(redact_injection(turn.text)[0]) if rx is not None and rx.search(s)]
+    said = [(turn.index, s) for turn in t.by("trainee") for s in sentences(redact_injection(turn.text)[0])]
+    hits = [Hit(i, s, f"uses the caller's name ({name})") for i, s in said
+            if rx is not None and (rx.search(s) or _misspelt_address(parts, s))]
     if hits:
         return Finding("used_name", "pass", f"Addressed the caller by name in turn {hits[0].turn}.",
                        tuple(hits[:2]))
