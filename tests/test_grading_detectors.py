@@ -505,3 +505,14 @@ def test_a_long_sentence_is_also_read_clause_by_clause() -> None:
     found = senses.went_wrong(t)
     assert found is not None and found.sentence.startswith("My flight")
     assert senses.went_wrong(call("C: I have a wedding tomorrow and a cake to collect.", "T: Right.")) is None
+
+
+def test_a_solution_offered_before_a_call_ended_on_abuse_still_counts() -> None:
+    offer = "I can refund it today or send a new one, which would you prefer?"
+    t = call("C: My order never came.", "T: I'm sorry. Can I take your name?",
+             "C: Kevin. Now fix it.", f"T: {offer}",
+             "C: You useless idiot.", "T: If the insults continue, I'll have to end the call.",
+             "C: Shut up, moron.", "T: I'm ending the call now. Goodbye.")
+    found = scripted(t, {offer: {"options": 0.97}}, went_wrong=True)
+    assert found["options"].verdict == "pass"
+    assert found["next_steps"].verdict == "na"  # none offered, and the call ended on abuse

@@ -722,12 +722,17 @@ def _problem_stated(t: Transcript, facts: CallFacts) -> bool:
                                                for x in t.by("caller"))
 
 
+EARLY = "The call ended on abuse before any solution."
+EARLY_TURNS = 4  # the trainee's turns in a call that ended on abuse "before any solution"
+
+
 def _ended_early(t: Transcript, abuse: Finding) -> bool:
-    """The call ended on abuse before a solution: options and next steps are n.a."""
+    """The call ended on abuse after a few turns: options and next steps offered still count,
+    and where none was, they are n.a. (no solution could be discussed)."""
     if abuse.verdict == "na":
         return False
     last = t.by("trainee")[-1:] or []
-    return bool(last and ENDING.search(last[0].text) and len(t.by("trainee")) <= 3)
+    return bool(last and ENDING.search(last[0].text) and len(t.by("trainee")) <= EARLY_TURNS)
 
 
 def detect(t: Transcript, name: str | None = None, *, reader: BehaviourReader | None = None,
@@ -749,14 +754,12 @@ def detect(t: Transcript, name: str | None = None, *, reader: BehaviourReader | 
         "paraphrase": _read("paraphrase", said, na=None if _problem_stated(t, facts) else
                             "The call ended before the caller stated a problem."),
         "used_name": _name_finding(t, name),
-        "options": _early("options") if early else _read("options", said),
+        "options": _read("options", said, na=EARLY if early else None),
         "honest_promises": _read("honest_promises", said),
         "avoided_hold": _hold(t, said),
-        "next_steps": _early("next_steps") if early else _read("next_steps", said),
+        "next_steps": _read("next_steps", said, na=EARLY if early else None),
         "abuse_boundary": abuse,
         "stayed_professional": _professional(t, said),
     }
 
 
-def _early(criterion: str) -> Finding:
-    return Finding(criterion, "na", "The call ended on abuse before any solution.")
