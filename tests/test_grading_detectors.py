@@ -516,3 +516,17 @@ def test_a_solution_offered_before_a_call_ended_on_abuse_still_counts() -> None:
     found = scripted(t, {offer: {"options": 0.97}}, went_wrong=True)
     assert found["options"].verdict == "pass"
     assert found["next_steps"].verdict == "na"  # none offered, and the call ended on abuse
+
+
+def test_teens_and_tens_said_in_words_are_time_frames() -> None:
+    for said in ("youll get a corrected statement in ten to fourteen days", "within forty-eight hours",
+                 "it should land within fourteen days"):
+        assert TIME.search(said), said
+
+
+def test_a_hold_asked_with_is_that_all_right_and_granted_is_consented() -> None:
+    ask = ("It means putting you on hold for about two minutes while I speak to the fees team. "
+           "Is that all right?")
+    t = call("C: The fee is wrong.", f"T: {ask}", "C: Two minutes. Not ten.",
+             "T: Thank you for holding. It's refunded.")
+    assert scripted(t, {ask: {"hold": 0.97}})["avoided_hold"].verdict == "pass"

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION, addressed, misspelt
+from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION, NUMBER_WORDS, addressed, misspelt
 from trainer.grading.facts import CallFacts, call_facts, name_from_call, name_from_meta
 from trainer.transcript import Transcript, Turn
 
@@ -173,7 +173,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 HOLD_ASK = _rx(r"\b(is it (ok|okay|alright|all right)|would you mind|do you mind|may i|"
                r"can i (put|place|pop|ask you to)|could i (put|place|pop|ask you to)|"
                r"(would|will) (it|that) be (ok|okay|alright|all right|fine)|"
-               r"(is|would) that be (ok|okay|alright|all right)|"
+               r"(is|would) that be (ok|okay|alright|all right)|is that (ok|okay|alright|all right|fine)|"
                r"(are|would) you (be )?(ok|okay|alright|all right|happy|fine) (to|with|if|holding)|"
                r"(ok|okay|alright) if i)\b")
 HOLD_REASON = _rx(r"\b(to (check|ask|speak|call|ring|phone|contact|look|confirm|find|get|see|talk|chase|"
@@ -185,6 +185,7 @@ REFUSE = _rx(r"\b(no|nope|don'?t|not again|rather not|can'?t you|you'?re joking|
              r"no way|why|(would|do|i'?d) mind|not happy|wait)\b|\?")
 # The trainee chooses the line over a hold: the pass avoided_hold rewards.
 KEEP_ON_LINE = _rx(r"\b((stay|stays|staying|keep you|remain)( right)? (on the (line|phone)|with me|here with you)|"
+                   r"(stay|staying|remain) on( the (line|phone))? with me|"
                    r"with you (still )?on the (line|phone)|"
                    r"while (we'?re|we are|you'?re|you are) (still )?on the (line|phone)|"
                    r"(without|rather than|instead of|not going to|won'?t|no need to) (put(ting)? you on )?hold|"
@@ -223,8 +224,7 @@ INJECTION = _rx(r"\b((ignore|disregard|forget)\b.{0,30}\b(rubric|instructions?|c
                 r"\b(full|maximum|max|top|perfect|100|all)\b.{0,12}\b(marks?|points?|scores?|"
                 r"pass(es)?)|(every|each|all) (criteri(on|a)|tips?)\b.{0,20}\bpass|"
                 r"you are (now )?(the|a|an) (grader|evaluator)|system prompt)")
-_NUM = (r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-        r"thirty|forty[- ]?eight|seventy[- ]?two|a couple of|a few)")
+_NUM = rf"(\d+|an?|{NUMBER_WORDS}|a couple of|a few)"
 _UNIT = r"(minutes?|mins?|hours?|(working |business )?days?|weeks?)"
 _CLOCK = (r"(\d{1,2}([:.]\d\d)?\s*(am|pm|a\.m\.|p\.m\.)?|noon|midday|midnight|one|two|three|four|"
           r"five|six|seven|eight|nine|ten|eleven|twelve)")
