@@ -295,3 +295,13 @@ def test_the_grader_reader_reads_the_table_with_the_embedded_model(
     assert not wrong, "\n".join(wrong)
     # the grader compares restatements with e5's cosine, not the model's
     assert model_reader.similarity is default_reader().embedder
+
+
+@pytest.mark.parametrize("line", ["Which suits you?", "Or both, if you like.", "Whichever you like.",
+                                  "Who am I speaking to?", "Which would you prefer?"])
+def test_a_plain_choice_or_name_question_is_never_rude(line: str) -> None:
+    assert {"rude", "dismissive"} <= rule_hits(line)[1]
+
+
+def test_sarcasm_around_a_choice_is_still_read() -> None:
+    assert not rule_hits("Or both, if you like, genius.")[1] & {"rude"}

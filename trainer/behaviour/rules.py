@@ -166,6 +166,14 @@ OWNED = _rx(r"\b(?:that'?s|that is|it'?s|it is|this is|this one'?s|that one'?s|w
             r"\bwe (?:didn'?t|did not|never|failed to) (?:deliver|send|ship|call you|ring you|tell you|"
             r"let you know|update you|turn up|show up|follow up|fix|process|keep)\b")
 
+# A short question or offer that only hands the caller a choice or asks who they are: read
+# alone, out of its line, the classifier can hear sarcasm in it; its words carry none.
+PLAIN_ASK = _rx(r"^\W*(?:so |and |okay,? |ok,? )?(?:which|what) (?:one |option )?(?:suits|works|would suit|would work|"
+                r"(?:do|would) you (?:prefer|like|rather))(?: (?:you|for you|best|better))?\W*$",
+                r"^\W*(?:or )?(?:both|either)(?: one)?,? if (?:you|you'?d) (?:like|want|prefer|rather)\W*$",
+                r"^\W*whichever(?: one)? (?:you|you'?d) (?:like|want|prefer|rather)\W*$",
+                r"^\W*(?:and )?who am i (?:speaking|talking) (?:to|with)(?: today)?\W*$")
+
 _NEGATION = re.compile(
     r"\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|can'?t|cannot|no need to|rather than|instead of|without|"
     r"avoid|not going to|no one will|nobody will|not gonna)\b[\w\s,']{0,30}$", re.IGNORECASE)
@@ -226,6 +234,8 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
         vetoed.add("defensive")
     if CALL_END_WARNING.search(sentence) and not any(h.behaviour == "rude" for h in hits):
         vetoed.add("rude")  # the calm warning the rubric asks for is not rudeness
+    if PLAIN_ASK.search(sentence):
+        vetoed |= {"rude", "dismissive"}  # "Which suits you?", "Or both, if you like."
     for name, pattern in MENTION.items():
         if name not in {h.behaviour for h in hits} and any(
                 negated(sentence, m.start()) for m in pattern.finditer(sentence)):
