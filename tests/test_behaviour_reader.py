@@ -305,3 +305,11 @@ def test_a_plain_choice_or_name_question_is_never_rude(line: str) -> None:
 
 def test_sarcasm_around_a_choice_is_still_read() -> None:
     assert not rule_hits("Or both, if you like, genius.")[1] & {"rude"}
+
+
+def test_speech_to_text_without_apostrophes_is_cut_at_its_markers() -> None:
+    line = ("thats really frustrating honestly and im sorry about the missed visits so youve booked three "
+            "install dates and each time nobody turned up is that right")
+    parts = split_sentences(line)
+    assert parts[0] == "thats really frustrating honestly"
+    assert any(p.startswith("so youve booked") for p in parts)

@@ -17,10 +17,11 @@ _BREAK = re.compile(r"[.!?…]+[\"')\]]*\s+|;\s+")
 _LONG = 14  # words: an unpunctuated run longer than this is cut at discourse markers
 _MIN = 4  # words: no piece shorter than this is cut off
 _MARKER = re.compile(
+    # speech-to-text often drops the apostrophe: "im", "youve", "thats" (not "were", "well", "ill")
     r"\s+(?=(?:okay|ok|alright|all right|right|so|and|also|um|uh|now|then|but)\s+"
-    r"(?:so\s+|then\s+|now\s+)?(?:i|i'll|i'm|i've|i'd|we|we'll|we're|we've|you'll|you're|you|"
-    r"let|let's|what|here's|there's|that's|it's|if|just|please|my|our)\b)"
-    r"|\s+(?=(?:let me|i'm going to|i'll|we'll|you'll|i can|i've|i'm so|i'm really|i'm sorry|"
+    r"(?:so\s+|then\s+|now\s+)?(?:i|i'll|i'?m|i'?ve|i'd|we|we'll|we're|we'?ve|you'?ll|you'?re|you'?ve|you|"
+    r"let|let'?s|what|here'?s|there'?s|that'?s|it'?s|if|just|please|my|our)\b)"
+    r"|\s+(?=(?:let me|i'?m going to|i'll|we'll|you'?ll|i can|i'?ve|i'?m so|i'?m really|i'?m sorry|"
     r"would you|do you|could you|can you|is that|thank you|thanks)\b)",
     re.IGNORECASE)
 
