@@ -193,6 +193,12 @@ NOTHING_WRONG = (
     "I'm a bit nervous about doing it online, can I do it with you?",
     "Which of those would you go for?",
     "I haven't used the gym much lately, can I pause it?",
+    # small talk: the weather, the week, the journey (nothing the company did)
+    "It's been pouring down all week where I am.",
+    "We've had nothing but rain since Sunday.",
+    "The roads were murder this morning.",
+    "My neighbour's been doing building work all week, it's so noisy.",
+    "It's been a hectic week with the kids off school.",
 )
 # The caller pours out anger, frustration or distress about their situation.
 VENTING = (
