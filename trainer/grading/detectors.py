@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION, NUMBER_WORDS, addressed, misspelt
+from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION, NUMBER_WORDS, addressed, name_pattern
 from trainer.grading.facts import CallFacts, call_facts, name_from_call, name_from_meta
 from trainer.transcript import Transcript, Turn
 
@@ -410,11 +410,11 @@ def caller_name(t: Transcript, persona_name: str | None = None) -> str | None:
     return found.name if found else None
 
 
-def _misspelt_address(parts: list[str], sentence: str) -> bool:
-    """The caller addressed by a speech-to-text spelling of their name ("thanks pria")."""
-    spelt = misspelt(parts, sentence)
-    rx = _rx(r"\b(" + "|".join(spelt) + r")\b") if spelt else None
-    return rx is not None and addressed(rx, sentence) is not None
+def _addressed(name: str, sentence: str) -> bool:
+    """The caller addressed by name, as the reader hears it: a speech-to-text spelling counts
+    here ("thanks pria"; `name_pattern` with the sentence's misspellings)."""
+    pattern = name_pattern(name, sentence)
+    return pattern is not None and addressed(pattern, sentence) is not None
 
 
 def _name_finding(t: Transcript, name: str | None) -> Finding:
@@ -425,7 +425,7 @@ def _name_finding(t: Transcript, name: str | None) -> Finding:
     rx = _rx(r"\b(" + "|".join(re.escape(p) for p in parts) + r")\b") if parts else None
     said = [(turn.index, s) for turn in t.by("trainee") for s in sentences(redact_injection(turn.text)[0])]
     hits = [Hit(i, s, f"uses the caller's name ({name})") for i, s in said
-            if rx is not None and (rx.search(s) or _misspelt_address(parts, s))]
+            if rx is not None and (rx.search(s) or _addressed(name, s))]
     if hits:
         return Finding("used_name", "pass", f"Addressed the caller by name in turn {hits[0].turn}.",
                        tuple(hits[:2]))
@@ -518,9 +518,8 @@ def _stopping_abuse(t: Transcript, caller: Turn, trainee: Turn) -> bool:
 
 
 def _cuts_into_abuse(t: Transcript, index: int) -> bool:
-    before = [x for x in t.turns if x.index < index]
-    trainee = next(x for x in t.turns if x.index == index)
-    return bool(before) and before[-1].speaker == "caller" and _stopping_abuse(t, before[-1], trainee)
+    prev = t.turns[index - 1] if index > 0 else None
+    return prev is not None and prev.speaker == "caller" and _stopping_abuse(t, prev, t.turns[index])
 
 
 def _talked_over(t: Transcript) -> tuple[Hit, ...]:
