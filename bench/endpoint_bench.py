@@ -18,9 +18,12 @@ room noise (-60 dBFS) and silence after. Each turn is run through
 Printed per rule: the share of turns cut off early (the turn ended in a mid-turn pause), and
 for the turns not cut off the wait from the last word to the decision (audio time plus the
 turn model's compute time for the deciding call): mean, p50, p95. The audio is fed as fast as
-the models run (the decision depends on the audio, not the clock).
+the models run (the decision depends on the audio, not the clock). ``--shifts N`` runs every
+turn N times, its start moved by a fraction of a 32 ms window each time: the models see other
+windows of the same speech, as they do from a microphone, and Whisper's reading of a short word
+before a pause changes with them.
 
-    python bench/endpoint_bench.py [--verbose]
+    python bench/endpoint_bench.py [--verbose] [--shifts N]
 """
 
 from __future__ import annotations
@@ -200,7 +203,8 @@ def _bare(word: str) -> str:
     return word.strip().strip(",.?!…'\"").lower()
 
 
-def make_clips(folder: Path, voice: str = "espeak") -> list[Clip]:
+def make_clips(folder: Path, voice: str = "espeak", shifts: int = 1) -> list[Clip]:
+    """Every turn, ``shifts`` times: its lead-in longer by a fraction of a window each time."""
     rng = np.random.default_rng(0)
     speak = NeuralVoice() if voice == "piper" else _espeak
     clips = []
@@ -209,11 +213,13 @@ def make_clips(folder: Path, voice: str = "espeak") -> list[Clip]:
         speech = speak(text, n, folder)
         end = _speech_end(speech)
         speech = speech[: int(end * SPEECH_RATE)]
-        audio = np.concatenate([np.zeros(int(LEAD_S * SPEECH_RATE), np.float32), speech,
-                                np.zeros(int(AFTER_S * SPEECH_RATE), np.float32)])
-        audio = audio + rng.normal(0, 10 ** (NOISE_DBFS / 20), audio.size).astype(np.float32)
-        clips.append(Clip(text.replace("|", "…"), audio.astype(np.float32), LEAD_S + end,
-                          paused))
+        for shift in range(shifts):
+            lead = int(LEAD_S * SPEECH_RATE) + shift * WINDOW // shifts
+            audio = np.concatenate([np.zeros(lead, np.float32), speech,
+                                    np.zeros(int(AFTER_S * SPEECH_RATE), np.float32)])
+            audio = audio + rng.normal(0, 10 ** (NOISE_DBFS / 20), audio.size).astype(np.float32)
+            clips.append(Clip(text.replace("|", "…"), audio.astype(np.float32),
+                              lead / SPEECH_RATE + end, paused))
     return clips
 
 
@@ -311,9 +317,11 @@ def main() -> None:
     ap.add_argument("--confirm", type=float, action="append", default=[],
                     help="also the new detector with this confirm_s (finished words, turn model "
                          "unsure); repeatable")
+    ap.add_argument("--shifts", type=int, default=1,
+                    help="run every turn this many times, shifted by a fraction of a window")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        clips = make_clips(Path(tmp), args.voice)
+        clips = make_clips(Path(tmp), args.voice, max(1, args.shifts))
     vad = SileroVad()
     smart = load_smart_turn(print)
     rules: list[tuple[str, list[Outcome]]] = [
@@ -359,8 +367,9 @@ def main() -> None:
                                                    [None] * len(o.probabilities), strict=True))
                 print(f"    {name[:30]:<32}{'CUT' if o.cut else f'{o.wait:.2f} s':>7}  {asked}")
     who = "espeak-ng" if args.voice == "espeak" else "Piper (joe)"
+    times = f", each at {args.shifts} shifts" if args.shifts > 1 else ""
     print(f"\n{len(clips)} {who} trainee turns: {len(PAUSED)} with mid-turn pauses "
-          f"(0.3–1.2 s, or between two sentences), {len(FINISHED)} that end at once")
+          f"(0.3–1.2 s, or between two sentences), {len(FINISHED)} that end at once{times}")
     print(f"{'':<40}{'paused turns':>13}{'others':>8}{'wait after the last word, s':>22}")
     print(f"{'rule':<40}{'cut off early':>13}{'cut':>8}{'mean':>8}{'p50':>7}{'p95':>7}")
     for name, outcomes in rules:
