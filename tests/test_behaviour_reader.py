@@ -181,6 +181,30 @@ def test_a_sarcastic_sorry_is_not_an_apology() -> None:
     assert sincere.read(line).behaviours() == {"apology"}
 
 
+def _by_length() -> Classifier:
+    """Hears ``rude`` in texts under 12 words and not in longer ones; ``empathy`` in all."""
+    return Classifier(("rude", "empathy"), np.array([[-1.0], [0.0]], np.float32),
+                      np.array([11.5, 3.0], np.float32), {}, np.zeros((2, 0), np.float32))
+
+
+class _Length:
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.array([[len(t.split())] for t in texts], np.float32)
+
+
+def test_a_piece_cut_from_a_long_sentence_keeps_its_whole_sentences_tone() -> None:
+    """Tone belongs to the whole sentence: a piece the splitter cut from a long run is no ruder
+    than the sentence it came from, while what it says (empathy here) stays its own."""
+    line = ("Or if you've got someone who helps you with your bills so we can talk to them as "
+            "well and we'll sort it together")
+    reader = BehaviourReader(_Length(), _by_length())
+    reading = reader.read(line)
+    assert len(reading.sentences) > 1
+    assert {h.behaviour for h in reading.heard} == {"empathy"}
+    short = reader.read("Wouldn't we all.")  # a whole sentence: its own tone
+    assert "rude" in {h.behaviour for h in short.heard}
+
+
 def test_owning_the_fault_is_not_defensive() -> None:
     hits, vetoed = rule_hits("That one's on us, we got it wrong.")
     assert "defensive" in vetoed and [h.behaviour for h in hits] == ["apology"]

@@ -21,7 +21,7 @@ import numpy as np
 from trainer.behaviour.classifier import GRADER_WEIGHTS, Classifier, load_classifier, span
 from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, grader_features
 from trainer.behaviour.rules import TITLED_NAME, addressed, name_pattern, rule_hits
-from trainer.behaviour.text import split_sentences
+from trainer.behaviour.text import split_pieces
 from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
 
 if TYPE_CHECKING:
@@ -32,6 +32,10 @@ __all__ = ["BehaviourReader", "Mode", "default_reader", "grader_reader"]
 Mode = Literal["both", "rules", "embedding"]
 FLOOR = 0.25  # sightings below this confidence are not reported at all
 VETOED_CAP = 0.2  # a behaviour the sentence negates keeps at most this confidence
+# Tone is a property of a whole sentence: a piece cut from a long one ("Or, if you've got someone
+# who helps you with your bills," / "so you don't have to explain it all again") keeps at most
+# the confidence its whole sentence has for these.
+TONE = ("rude", "dismissive", "defensive")
 
 
 class BehaviourReader:
@@ -58,9 +62,10 @@ class BehaviourReader:
              caller_line: str | None = None) -> Reading:
         """What ``line`` shows. ``caller_name`` enables ``used_name``; ``caller_line`` (what the
         caller said just before) is accepted for readers that use context; this one does not."""
-        sentences = split_sentences(line)
+        pieces = split_pieces(line)
+        sentences = [piece for piece, _whole in pieces]
         heard: list[Heard] = []
-        probs = self._probabilities(sentences)
+        probs = self._in_context(self._probabilities(sentences), pieces)
         for i, sentence in enumerate(sentences):
             heard += self._sentence(sentence, probs[i] if probs is not None else None, caller_name)
         return Reading(line, tuple(sentences), tuple(heard))
@@ -70,6 +75,21 @@ class BehaviourReader:
             return None
         assert self.embedder is not None and self.classifier is not None
         return self.classifier.probabilities(self.embedder.embed(sentences))
+
+    def _in_context(self, probs: np.ndarray | None, pieces: list[tuple[str, str]]
+                    ) -> np.ndarray | None:
+        """``probs`` with each cut piece's tone capped at its whole sentence's (`TONE`)."""
+        cut = [i for i, (piece, whole) in enumerate(pieces) if piece != whole]
+        if probs is None or not cut:
+            return probs
+        assert self.classifier is not None
+        wholes = self._probabilities([pieces[i][1] for i in cut])
+        assert wholes is not None
+        tone = [self.classifier.names.index(b) for b in TONE if b in self.classifier.names]
+        probs = probs.copy()
+        for row, i in enumerate(cut):
+            probs[i, tone] = np.minimum(probs[i, tone], wholes[row, tone])
+        return probs
 
     def _sentence(self, sentence: str, probs: np.ndarray | None,
                   caller_name: str | None) -> list[Heard]:

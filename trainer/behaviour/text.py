@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences", "words"]
+__all__ = ["split_pieces", "split_sentences", "words"]
 
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "approx"}
 _BREAK = re.compile(r"[.!?…]+[\"')\]]*\s+|;\s+")
@@ -60,12 +60,19 @@ def _cut_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a line, each a stripped substring of it, in order."""
+def split_pieces(text: str) -> list[tuple[str, str]]:
+    """The sentences of a line, each a stripped substring of it, in order, each with the
+    punctuated sentence it was cut from (itself, unless a long run was cut at its markers)."""
     out = []
     for a, b in _punctuated(text):
+        whole = text[a:b].strip()
         for x, y in _cut_long(text, a, b):
             s = text[x:y].strip()
             if s.strip(" .,!?;:-–—…"):
-                out.append(s)
+                out.append((s, whole))
     return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a line, each a stripped substring of it, in order."""
+    return [piece for piece, _whole in split_pieces(text)]
