@@ -245,6 +245,16 @@ def test_sorry_beside_a_policy_wall_is_no_apology(line: str) -> None:
     assert "apology" not in {h.behaviour for h in rule_hits(line)[0]}
 
 
+def test_a_policy_wall_holds_for_every_piece_of_its_sentence() -> None:
+    line = ("okay so sorry for the delay um but thats the policy we dont refund advance tickets "
+            "once the train has gone")
+    reading = BehaviourReader(None, None, "rules").read(line)
+    assert len(reading.sentences) > 1 and "apology" not in reading.behaviours()
+    apology = BehaviourReader(None, None, "rules").read(
+        "okay so sorry for the delay um and ill get that refund sorted for you by friday")
+    assert "apology" in apology.behaviours()
+
+
 def test_a_guarantee_with_a_time_is_not_a_plan_by_rule() -> None:
     hits = {h.behaviour for h in rule_hits("It will definitely arrive by Friday.")[0]}
     assert hits == {"empty_promise"}  # the rubric's own example; not next_steps by rule

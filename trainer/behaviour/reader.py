@@ -20,7 +20,7 @@ import numpy as np
 
 from trainer.behaviour.classifier import GRADER_WEIGHTS, Classifier, load_classifier, span
 from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, grader_features
-from trainer.behaviour.rules import TITLED_NAME, addressed, name_pattern, rule_hits
+from trainer.behaviour.rules import POLICY_SORRY, TITLED_NAME, addressed, name_pattern, rule_hits
 from trainer.behaviour.text import split_pieces
 from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
 
@@ -66,8 +66,9 @@ class BehaviourReader:
         sentences = [piece for piece, _whole in pieces]
         heard: list[Heard] = []
         probs = self._in_context(self._probabilities(sentences), pieces)
-        for i, sentence in enumerate(sentences):
-            heard += self._sentence(sentence, probs[i] if probs is not None else None, caller_name)
+        for i, (sentence, whole) in enumerate(pieces):
+            heard += self._sentence(sentence, probs[i] if probs is not None else None, caller_name,
+                                    whole)
         return Reading(line, tuple(sentences), tuple(heard))
 
     def _probabilities(self, sentences: Sequence[str]) -> np.ndarray | None:
@@ -92,9 +93,11 @@ class BehaviourReader:
         return probs
 
     def _sentence(self, sentence: str, probs: np.ndarray | None,
-                  caller_name: str | None) -> list[Heard]:
+                  caller_name: str | None, whole: str = "") -> list[Heard]:
         found: dict[str, Heard] = {}
         hits, vetoed = rule_hits(sentence)
+        if whole != sentence and POLICY_SORRY.search(whole):  # "sorry … but that's the policy"
+            hits, vetoed = [h for h in hits if h.behaviour != "apology"], vetoed | {"apology"}
         if self.mode != "embedding":
             for h in hits:
                 found[h.behaviour] = _heard(h.behaviour, h.confidence, h.words, sentence, "rule")

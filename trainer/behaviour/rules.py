@@ -132,15 +132,15 @@ NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|think|misun
                   r"\bsorry to (?:interrupt|bother|cut in|cut you off|jump in)\b",
                   r"\b(?:not|wasn'?t|isn'?t|never)(?: really| exactly| entirely| actually)? (?:our|my) "
                   r"(?:mistake|fault|error)\b", r"\b(?:idiot|stupid|dumb) (?:mistake|error)\b",
-                  r"\b(?:my|our) fault (?:now|then)\b",
-                  # "sorry, nothing I can do": regret as a wall, not an apology for the problem
-                  r"\bsorry,? (?:but )?(?:there'?s )?(?:nothing|not much|not a lot) (?:i|we) can do\b",
-                  r"\b(?:nothing|not much) (?:i|we) can do(?: about (?:it|that))?,? sorry\b",
-                  r"\bpolicy,? sorry\b",
-                  # "sorry, but that's the policy" with words between; "no, sorry" refuses
-                  r"\bsorry\b.*\b(?:that'?s|thats|it'?s|its|it is|that is) (?:just )?(?:the|our) policy\b",
-                  r"\b(?:it'?s|its|that'?s|thats) (?:just )?(?:the|our) policy\b.*\bsorry\b",
-                  r"^\W*no,? sorry\b")
+                  r"\b(?:my|our) fault (?:now|then)\b", r"^\W*no,? sorry\b")  # "no, sorry" refuses
+# "Sorry" beside a wall ("sorry, nothing I can do", "sorry for the delay but that's the policy"):
+# regret as a wall, not an apology for the problem. It holds across the whole sentence, so a
+# piece the splitter cut from it ("okay so sorry for the delay") is no apology either.
+POLICY_SORRY = _rx(r"\bsorry,? (?:but )?(?:there'?s )?(?:nothing|not much|not a lot) (?:i|we) can do\b",
+                   r"\b(?:nothing|not much) (?:i|we) can do(?: about (?:it|that))?,? sorry\b",
+                   r"\bpolicy,? sorry\b",
+                   r"\bsorry\b.*\b(?:that'?s|thats|it'?s|its|it is|that is) (?:just )?(?:the|our) policy\b",
+                   r"\b(?:it'?s|its|that'?s|thats) (?:just )?(?:the|our) policy\b.*\bsorry\b")
 UNNEGATED = {"apology"}  # "we didn't tell you, sorry" is an apology; NOT_APOLOGY has "not sorry"
 # Words that, negated ("I won't put you on hold", "I'd never tell you to relax"), veto the
 # classifier for that behaviour in that sentence, even where no exact rule matched.
@@ -224,13 +224,13 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
             m, saw_negated = None, False
         if name == "paraphrase" and (len(sentence.split()) < PARAPHRASE_MIN_WORDS or READ_BACK.search(sentence)):
             m, saw_negated = None, False
-        if name == "apology" and NOT_APOLOGY.search(sentence):
+        if name == "apology" and (NOT_APOLOGY.search(sentence) or POLICY_SORRY.search(sentence)):
             m, saw_negated = None, True  # the classifier must not hear it either
         if m:
             hits.append(RuleHit(name, m.group(0).strip(" ,.!?"), BASE_CONFIDENCE[name]))
         elif saw_negated:
             vetoed.add(name)
-    if OWNED.search(sentence) and not NOT_APOLOGY.search(sentence):
+    if OWNED.search(sentence) and not (NOT_APOLOGY.search(sentence) or POLICY_SORRY.search(sentence)):
         vetoed.add("defensive")
     if CALL_END_WARNING.search(sentence) and not any(h.behaviour == "rude" for h in hits):
         vetoed.add("rude")  # the calm warning the rubric asks for is not rudeness
