@@ -276,7 +276,7 @@ def new_rule(clip: Clip, vad: SileroVad, turn_model: TurnScorer | None, params: 
     if early is not None:
         early.begin()
         hooks = {"on_pause": lambda d: early.pause(d.audio(), (d.speech_end - d.first_kept) * WINDOW),
-                 "transcript": lambda _d: early.text_so_far()}
+                 "transcript": lambda _d: early.words_so_far()}
     detector = TurnDetector(vad, turn_model, params, **hooks)
     end = None
     for i in range(0, clip.audio.size - WINDOW + 1, WINDOW):

@@ -238,6 +238,29 @@ def test_a_long_turn_is_committed_at_pauses_and_only_the_tail_is_left() -> None:
     early.close()
 
 
+class EndsAt:
+    """Hears "I can offer you a refund." whose last word ends ``short`` s before the audio."""
+
+    def __init__(self, short: float) -> None:
+        self.short = short
+
+    def transcribe(self, audio: np.ndarray) -> Transcription:
+        end = audio.size / RATE - self.short
+        return Transcription("I can offer you a refund.", [Word("refund.", end - 0.4, end)], 0.0)
+
+
+@pytest.mark.parametrize(("short", "read"), [(0.4, "I can offer you a refund"),
+                                             (0.1, "I can offer you a refund.")])
+def test_speech_past_the_last_word_heard_is_not_a_finished_sentence(short: float, read: str) -> None:
+    """Whisper dropped the "or" of "…a refund, or": the speech went on after its last word, so
+    the words are not shown as finished (the turn waits for more instead of ending)."""
+    early = EarlyTranscriber(EndsAt(short))
+    early.pause(tone(2.0), speech_end=2 * RATE)
+    assert early.text_so_far() == "I can offer you a refund."
+    assert early.words_so_far() == read
+    early.close()
+
+
 def _listener(model: ScriptedTurnModel | None, transcriber: CountingTranscriber,
               **params: float) -> tuple[PushedMicrophone, MicrophoneListener]:
     mic = PushedMicrophone()

@@ -24,6 +24,9 @@ from trainer.voice.wav import SPEECH_RATE
 __all__ = ["EarlyTranscriber"]
 
 COMMIT_AFTER_S = 6.0  # once the uncommitted audio at a pause is this long, commit it
+# Speech that goes on this long after the last word a pause's transcription heard: words were
+# missed ("I can offer you a refund, or" heard as "I can offer you a refund.").
+UNHEARD_S = float(os.environ.get("TRAINER_TURN_UNHEARD_S", "0.25"))
 
 
 def _lower_priority() -> None:
@@ -95,6 +98,20 @@ class EarlyTranscriber:
         if job is None or job.future.cancelled():
             return None
         return f"{self._committed[1]} {job.future.result().text}".strip()
+
+    def words_so_far(self) -> str | None:
+        """`text_so_far` as the end-of-turn detector should read it: where the speech went on
+        past the last word heard by more than ``UNHEARD_S`` (Whisper dropped a trailing "or"),
+        the sentence is not shown as finished (its end mark is removed)."""
+        text = self.text_so_far()
+        job = self._job
+        if not text or job is None:
+            return text
+        words = job.future.result().words
+        spoken = (job.key - job.offset) / SPEECH_RATE
+        if words and spoken - words[-1].end > UNHEARD_S:
+            return text.rstrip(".?!")
+        return text
 
     def finish(self, audio: np.ndarray, speech_end: int) -> Transcription:
         """The turn's text: the pause transcription if nothing was said after it, else the

@@ -383,7 +383,7 @@ class MicrophoneListener:
         """The pause's transcription (waited for), passed on when the turn may end here (no sign
         that it goes on: see `words_need_more`)."""
         assert self.early is not None
-        text = self.early.text_so_far()
+        text = self.early.words_so_far()
         if text and self.on_words is not None and not words_need_more(text):
             self.on_words(text)
         return text
