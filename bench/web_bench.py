@@ -74,7 +74,7 @@ def start_server(settings: Any) -> tuple[str, Any, threading.Thread]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                        log_level="warning", ws="websockets"))
+                                        log_level="warning", ws="auto"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     while not srv.started:

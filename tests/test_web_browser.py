@@ -83,7 +83,7 @@ def serving(transcriber: Any = None) -> Iterator[tuple[str, Any]]:
     app = create_app(settings, transcriber=transcriber)
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                        ws="websockets"))
+                                        ws="auto"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

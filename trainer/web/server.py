@@ -34,4 +34,4 @@ def serve(settings: Settings, host: str, port: int, echo: Callable[[str], None] 
     if not any(u.has_password for u in store.users()):
         echo("No account can sign in yet: create one with  trainer users add NAME")
     echo(f"trainer is serving at {url_for(host, port)}  (Ctrl-C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", ws="websockets")
+    uvicorn.run(app, host=host, port=port, log_level="warning", ws="auto")
