@@ -313,8 +313,16 @@ def test_exit_two_on_a_bad_suite(tmp_path: Path, cli: Callable[..., Any]) -> Non
     assert "command line: graders: [0] model spec 'fake'" in result.output
 
 
+# Two calls where the model still judges something (the reader decides most criteria now), and
+# no tolerance: a grader flippier than its baseline on those is a regression.
+REGRESS = (LOOSE.replace("e23-broadband-hold-consent-vague,\n              e39-subscription-borderline",
+                         "e08-freebie-strong")
+           .replace("edit_pass: 0.0}", "edit_pass: 0.0, regression: 0.0}"))
+
+
 def test_baseline_regressions_fail_the_run(tmp_path: Path, cli: Callable[..., Any]) -> None:
-    (tmp_path / "loose.yaml").write_text(LOOSE)
+    assert REGRESS != LOOSE and "e08-freebie-strong" in REGRESS
+    (tmp_path / "loose.yaml").write_text(REGRESS)
     first = cli(ScriptedGrader(steady), str(tmp_path / "loose.yaml"), "--out",
                 str(tmp_path / "base"))
     assert first.exit_code == 0
@@ -322,11 +330,12 @@ def test_baseline_regressions_fail_the_run(tmp_path: Path, cli: Callable[..., An
     second = cli(ScriptedGrader(flippy), str(tmp_path / "loose.yaml"), "--out",
                  str(tmp_path / "now"), "--baseline", str(baseline), "--no-cache")
     assert second.exit_code == 1
-    # which metric crosses its margin depends on how many criteria the model judges on these
-    # calls (fewer since the reader decides not_defensive and professionalism): any is named
+    # the flips are the model's, so only agreement measures get worse; each one is named
     regressions = json.loads((tmp_path / "now" / "report.json").read_text())["regressions"]
     assert regressions and all(f"regression local: {r['metric']}" in second.output for r in regressions)
-    assert {r["metric"] for r in regressions} <= {"flip_rate", "icc_single", "alpha", "kappa"}
+    assert "flip_rate" in {r["metric"] for r in regressions}
+    assert {r["metric"] for r in regressions} <= {"flip_rate", "icc_single", "icc_average", "alpha",
+                                                  "ac1", "kappa"}
     bad = cli(ScriptedGrader(steady), str(tmp_path / "loose.yaml"), "--baseline",
               str(tmp_path / "missing.json"))
     assert bad.exit_code == 2 and "missing.json" in bad.output
