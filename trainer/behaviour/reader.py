@@ -20,7 +20,7 @@ import numpy as np
 
 from trainer.behaviour.classifier import GRADER_WEIGHTS, Classifier, load_classifier, span
 from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, grader_features
-from trainer.behaviour.rules import POLICY_SORRY, TITLED_NAME, addressed, name_pattern, rule_hits
+from trainer.behaviour.rules import TITLED_NAME, addressed, name_pattern, rule_hits
 from trainer.behaviour.text import split_pieces
 from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
 
@@ -93,11 +93,9 @@ class BehaviourReader:
         return probs
 
     def _sentence(self, sentence: str, probs: np.ndarray | None,
-                  caller_name: str | None, whole: str = "") -> list[Heard]:
+                  caller_name: str | None, whole: str | None = None) -> list[Heard]:
         found: dict[str, Heard] = {}
-        hits, vetoed = rule_hits(sentence)
-        if whole != sentence and POLICY_SORRY.search(whole):  # "sorry … but that's the policy"
-            hits, vetoed = [h for h in hits if h.behaviour != "apology"], vetoed | {"apology"}
+        hits, vetoed = rule_hits(sentence, whole)
         if self.mode != "embedding":
             for h in hits:
                 found[h.behaviour] = _heard(h.behaviour, h.confidence, h.words, sentence, "rule")

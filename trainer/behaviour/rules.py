@@ -211,10 +211,14 @@ def _first(pattern: re.Pattern[str], sentence: str, behaviour: str = "") -> tupl
     return None, saw_negated
 
 
-def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
+def rule_hits(sentence: str, whole: str | None = None) -> tuple[list[RuleHit], set[str]]:
     """Exact-phrase behaviours in one sentence, and the behaviours it explicitly negates
-    (which the classifier must not report for this sentence)."""
+    (which the classifier must not report for this sentence). ``whole``: the punctuated
+    sentence a piece was cut from, whose policy wall ("sorry … but that's the policy") holds
+    for the piece too."""
     hits, vetoed = [], set()
+    not_apology = bool(NOT_APOLOGY.search(sentence) or POLICY_SORRY.search(sentence))
+    walled = not_apology or bool(whole and POLICY_SORRY.search(whole))
     for name, pattern in EXACT.items():
         if name in UNNEGATED:
             m, saw_negated = pattern.search(sentence), False
@@ -224,13 +228,13 @@ def rule_hits(sentence: str) -> tuple[list[RuleHit], set[str]]:
             m, saw_negated = None, False
         if name == "paraphrase" and (len(sentence.split()) < PARAPHRASE_MIN_WORDS or READ_BACK.search(sentence)):
             m, saw_negated = None, False
-        if name == "apology" and (NOT_APOLOGY.search(sentence) or POLICY_SORRY.search(sentence)):
+        if name == "apology" and walled:
             m, saw_negated = None, True  # the classifier must not hear it either
         if m:
             hits.append(RuleHit(name, m.group(0).strip(" ,.!?"), BASE_CONFIDENCE[name]))
         elif saw_negated:
             vetoed.add(name)
-    if OWNED.search(sentence) and not (NOT_APOLOGY.search(sentence) or POLICY_SORRY.search(sentence)):
+    if OWNED.search(sentence) and not not_apology:
         vetoed.add("defensive")
     if CALL_END_WARNING.search(sentence) and not any(h.behaviour == "rude" for h in hits):
         vetoed.add("rude")  # the calm warning the rubric asks for is not rudeness
