@@ -7,6 +7,7 @@
     python bench/reader_bench.py --split heldout-c  # eval/heldout-c/lines.jsonl, a third author
     python bench/reader_bench.py --split heldout-d  # eval/heldout-d/lines.jsonl, a fourth author
     python bench/reader_bench.py --split heldout-e  # eval/heldout-e/lines.jsonl, a fifth author
+    python bench/reader_bench.py --split heldout-f  # eval/heldout-f/lines.jsonl, a sixth author
 
 Prints, for the old phrase cues (before), rules alone, embeddings alone, the live reader (rules +
 e5 embeddings: the director) and the grader's reader (rules + the embedded model's sentence
@@ -44,7 +45,8 @@ SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
           "heldout-b": ROOT / "eval" / "heldout-b" / "lines.jsonl",
           "heldout-c": ROOT / "eval" / "heldout-c" / "lines.jsonl",
           "heldout-d": ROOT / "eval" / "heldout-d" / "lines.jsonl",
-          "heldout-e": ROOT / "eval" / "heldout-e" / "lines.jsonl"}
+          "heldout-e": ROOT / "eval" / "heldout-e" / "lines.jsonl",
+          "heldout-f": ROOT / "eval" / "heldout-f" / "lines.jsonl"}
 
 
 @dataclass(frozen=True)
