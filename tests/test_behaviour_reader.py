@@ -7,6 +7,7 @@ measures the reader on whole labelled sets (its dev split, and the held-out line
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +115,30 @@ def test_a_name_is_used_where_it_addresses_the_caller(name: str, sentence: str,
                                                        words: str | None) -> None:
     pattern = name_pattern(name)
     assert pattern is not None and addressed(pattern, sentence) == words
+
+
+@pytest.mark.skipif(not (shutil.which("espeak-ng") or shutil.which("espeak")), reason="no espeak-ng")
+@pytest.mark.parametrize(("name", "sentence", "words"), [
+    ("Siobhan Kelly", "thanks shivawn i have it here", "shivawn"),
+    ("Priya Nair", "ok preeya let me look", "preeya"),
+    ("Ciara Walsh", "okay keera, one sec", "keera"),
+    ("Sean Walsh", "right shawn", "shawn"),
+    ("Siobhan Kelly", "i can give you a shivawn later", None),  # not where it addresses anyone
+    ("Grace Moore", "thanks grease", None),  # close in spelling, not in sound
+])
+def test_a_name_spelt_the_way_it_sounds_is_the_name(name: str, sentence: str,
+                                                      words: str | None) -> None:
+    pattern = name_pattern(name, sentence)
+    assert pattern is not None and addressed(pattern, sentence) == words
+
+
+def test_without_espeak_only_spelling_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer.behaviour import sounds
+
+    monkeypatch.setattr(sounds, "_engine", lambda: None)
+    monkeypatch.setattr(sounds, "_cache", {})
+    pattern = name_pattern("Siobhan Kelly", "thanks shivawn")
+    assert pattern is not None and addressed(pattern, "thanks shivawn") is None
 
 
 @pytest.mark.parametrize(("sentence", "behaviour", "words"), [
@@ -296,6 +321,19 @@ def test_shipped_weights_match_the_training_data(weights: Path, meta_path: Path,
 def test_every_training_file_is_valid_with_a_dev_split(path: Path) -> None:
     rows = load_examples(path)
     assert 0.15 < sum(r.split == "dev" for r in rows) / len(rows) < 0.3
+
+
+def test_a_folded_held_out_file_trains_every_row_and_bad_rows_are_named(tmp_path: Path) -> None:
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text('{"id": "h1", "text": "I am so sorry.", "behaviours": ["apology"]}\n'
+                     '{"id": "h2", "text": "Hold on.", "behaviours": ["hold"], "split": "dev"}\n')
+    rows = load_examples(lines, "train")
+    assert [r.split for r in rows] == ["train", "train"]
+    with pytest.raises(ValueError, match=r"lines.jsonl:1: needs text, split"):
+        load_examples(lines)  # without --fold a row must say its split
+    lines.write_text('{"text": "Sorry.", "behaviours": ["sorrow"]}\n')
+    with pytest.raises(ValueError, match=r"lines.jsonl:1: .*bad: \['sorrow'\]"):
+        load_examples(lines, "train")
 
 
 def test_training_data_is_valid_and_varied() -> None:

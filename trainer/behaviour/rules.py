@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from trainer.behaviour.sounds import sounds_alike
+
 __all__ = ["RuleHit", "addressed", "is_boundary_warning", "is_goodbye", "misspelt", "name_pattern", "negated",
            "rule_hits"]
 
@@ -253,12 +255,14 @@ _TITLES = r"(?:mr|mrs|ms|miss|mx|dr|sir|madam|mister|missus)"
 def name_pattern(caller_name: str, heard_in: str = "") -> re.Pattern[str] | None:
     """The caller's first name, surname, or title + surname; speech-to-text may drop the
     title's dot or capitals. With ``heard_in``, also that text's misspellings of the name
-    (`misspelt`). Names of one or two letters are too ambiguous to match."""
+    (`misspelt`) and its spellings that sound like it (`sounds_alike`). Names of one or two
+    letters are too ambiguous to match."""
     parts = [p for p in re.findall(r"[^\W\d_][\w'-]*", caller_name) if len(p) > 2]
     parts = [p for p in parts if not re.fullmatch(_TITLES + r"\.?", p, re.IGNORECASE)]
     if not parts:
         return None
-    alts = [re.escape(p) for p in [*parts, *misspelt(parts, heard_in)]]
+    alts = [re.escape(p) for p in [*parts, *misspelt(parts, heard_in),
+                                   *sounds_alike(parts, heard_in, lambda w: _addresses(w, heard_in))]]
     return re.compile(rf"\b(?:{_TITLES}\.? )?(?:{'|'.join(alts)})\b", re.IGNORECASE)
 
 
@@ -283,15 +287,26 @@ def misspelt(parts: list[str], text: str) -> list[str]:
 # after a greeting, thanks or an acknowledgement ("thanks, Grace"), set off by commas ("Honestly,
 # Grace, …"), first with a comma ("Grace, let me …") or last ("… for you, Grace."). The same word
 # inside a clause is a reference or an ordinary word: "a grace period", "I'll mark that", "your
-# bill", "will you hold", "I'll ask Daniel in billing".
+# bill", "will you hold", "I'll ask Daniel in billing". Speech-to-text writes no commas, so a
+# name that opens a sentence addresses the caller unless the next word makes it the sentence's
+# subject or an ordinary word ("kevin i really am sorry", not "Will you hold", "Grace was here").
 _ADDRESS_CUE = re.compile(r"(?:^|\W)(?:thanks|thank you|cheers|sorry|okay|ok|hi|hello|hey|right|"
-                          r"yes|yeah|yep|no|alright|all right|well|oh|morning|afternoon|evening|"
-                          r"dear|look|listen|bye|goodbye|great|perfect|lovely|sure|of course)"
+                          r"yes|yeah|yep|no|alright|all right|well|oh|ah|morning|afternoon|evening|"
+                          r"dear|look|listen|bye|goodbye|great|perfect|lovely|sure|of course|"
+                          r"no worries|no problem|grand)"
                           r"[\s,.!-]*$", re.IGNORECASE)
 _NOT_BEFORE_A_NAME = re.compile(r"\b(?:the|a|an|your|my|our|this|his|her|their|its|of|to|for|"
                                 r"in|on|at|with|by|from|per|each|every|no|any|some|ask|tell|see|"
-                                r"call|called)\s*$", re.IGNORECASE)
+                                r"call|called|be|good)\s*$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[,.!?;:]|—| - |$)")
+_OPENS_ADDRESSING = re.compile(
+    r"\s+(?!(?:you|your|the|a|an|it|its|that|this|these|those|me|us|them|him|her|to|for|of|in|on|"
+    r"at|is|was|are|were|will|would|has|had|have|and|or|but|from|said|says|be|been|period|card|"
+    r"account|over|up|down|out|off|with)\b)[a-z]", re.IGNORECASE)
+
+
+def _addresses(word: str, sentence: str) -> bool:
+    return addressed(re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE), sentence) is not None
 
 
 def addressed(pattern: re.Pattern[str], sentence: str) -> str | None:
@@ -302,7 +317,8 @@ def addressed(pattern: re.Pattern[str], sentence: str) -> str | None:
         titled = re.match(_TITLES + r"\b", words, re.IGNORECASE) is not None
         cued = _ADDRESS_CUE.search(before) is not None
         closes = _CLAUSE_END.match(after) is not None and not _NOT_BEFORE_A_NAME.search(before)
-        if titled or cued or closes:
+        opens = not before and _OPENS_ADDRESSING.match(after) is not None
+        if titled or cued or closes or opens:
             return words.strip()
     return None
 
