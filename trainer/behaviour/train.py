@@ -45,8 +45,9 @@ class Example:
     caller_name: str | None = None
 
 
-def load_examples(path: Path = DATA) -> list[Example]:
-    """Every row, validated: one clear line naming the row and field on bad data."""
+def load_examples(path: Path = DATA, split: str | None = None) -> list[Example]:
+    """Every row, validated: one clear line naming the row and field on bad data. ``split``
+    (``train``) puts every row of a measured held-out lines file in that split, whatever it says."""
     out = []
     for n, raw in enumerate(path.read_text().splitlines(), 1):
         if not raw.strip():
@@ -55,6 +56,8 @@ def load_examples(path: Path = DATA) -> list[Example]:
             row = json.loads(raw)
         except json.JSONDecodeError as e:
             raise ValueError(f"{path}:{n}: not JSON ({e.msg})") from None
+        if split is not None and isinstance(row, dict):
+            row["split"] = split
         bad = set(row.get("behaviours", [])) - set(BEHAVIOURS)
         if bad or not isinstance(row.get("text"), str) or row.get("split") not in ("train", "dev"):
             raise ValueError(f"{path}:{n}: needs text, split train|dev, behaviours from "
@@ -260,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, action="append",
                     help=f"labelled rows (repeatable; default {DATA.name})")
+    ap.add_argument("--fold", type=Path, action="append", default=[],
+                    help="a held-out lines file already measured and reported (eval/heldout*/"
+                         "lines.jsonl): every row trains (repeatable)")
     ap.add_argument("--features", choices=sorted(FEATURES), default="e5",
                     help="e5: the live reader (the director); model: the grader's reader")
     ap.add_argument("--cache", type=Path,
@@ -269,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     paths: list[Path] = args.data or [DATA]
     try:
         examples = [e for path in paths for e in load_examples(path)]
+        examples += [e for path in args.fold for e in load_examples(path, "train")]
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -278,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     np.savez_compressed(weights, names=np.array(LEARNED), w=t.w, b=t.b, vocab=np.array(vocab),
                         word_weights=ww)
     meta_path.write_text(json.dumps({
-        "data": {_shown(p): data_hash(p) for p in paths}, "embedding": described,
+        "data": {_shown(p): data_hash(p) for p in [*paths, *args.fold]}, "embedding": described,
         "c": t.c, "thresholds": t.thresholds, "dev": t.dev,
         "rows": Counter(e.split for e in examples)}, indent=1, sort_keys=True) + "\n")
     print(json.dumps(t.dev, indent=1))
