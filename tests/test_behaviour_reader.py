@@ -331,6 +331,9 @@ def test_a_folded_held_out_file_trains_every_row_and_bad_rows_are_named(tmp_path
     assert [r.split for r in rows] == ["train", "train"]
     with pytest.raises(ValueError, match=r"lines.jsonl:1: needs text, split"):
         load_examples(lines)  # without --fold a row must say its split
+    lines.write_text('["Sorry."]\n')
+    with pytest.raises(ValueError, match=r"lines.jsonl:1: not a JSON object"):
+        load_examples(lines, "train")
     lines.write_text('{"text": "Sorry.", "behaviours": ["sorrow"]}\n')
     with pytest.raises(ValueError, match=r"lines.jsonl:1: .*bad: \['sorrow'\]"):
         load_examples(lines, "train")

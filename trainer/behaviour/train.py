@@ -56,7 +56,9 @@ def load_examples(path: Path = DATA, split: str | None = None) -> list[Example]:
             row = json.loads(raw)
         except json.JSONDecodeError as e:
             raise ValueError(f"{path}:{n}: not JSON ({e.msg})") from None
-        if split is not None and isinstance(row, dict):
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}:{n}: not a JSON object")
+        if split is not None:
             row["split"] = split
         bad = set(row.get("behaviours", [])) - set(BEHAVIOURS)
         if bad or not isinstance(row.get("text"), str) or row.get("split") not in ("train", "dev"):
