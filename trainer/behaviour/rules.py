@@ -1,6 +1,7 @@
 """Phrase rules, kept only where wording is exact: the caller's name, "calm down", explicit hold,
 mute and transfer words; "sorry you feel that way"; negation ("I won't put you on hold"); goodbyes and
-abuse warnings.
+abuse warnings; and the shape of a choice ("I can X, or Y"), which spans clauses and sentences that a
+sentence classifier reads one at a time.
 
 Everything else (empathy, blame, options…) is the embedding classifier's business: phrase lists
 written beside their own test lines do not hold on wording they were never written for.
@@ -14,8 +15,8 @@ from difflib import SequenceMatcher
 
 from trainer.behaviour.sounds import sounds_alike
 
-__all__ = ["RuleHit", "addressed", "is_boundary_warning", "is_goodbye", "misspelt", "name_pattern", "negated",
-           "rule_hits"]
+__all__ = ["RuleHit", "addressed", "alternatives", "is_boundary_warning", "is_goodbye", "misspelt",
+           "name_pattern", "negated", "rule_hits"]
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -113,13 +114,16 @@ EXACT: dict[str, re.Pattern[str]] = {
                          r"\bi promise(?: you)?\W*$", r",\s*guaranteed\W*$",
                          r"\bi promise(?: you)?,? (?:that )?(?:it|they|this|that|your|"
                          r"the|he|she|nothing)\b"),
+    # The rubric's own words for denying responsibility ("not my fault", "not my department").
+    "defensive": _rx(r"\bnot (?:my|our) (?:fault|problem|department|responsibility|job|concern)\b"),
     # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
     "rude": _rx(r"\bshut up\b", r"\b(?:idiot|moron|stupid|dumb|imbecile|clown|genius|einstein)s?\b",
                 r"\bare you (?:stupid|serious)\b", r"\bstop complaining\b", r"\bnot my problem\b",
                 r"\byou'?re not (?:my|the) only (?:customer|caller|person)\b", *CONDESCENSION),
 }
 BASE_CONFIDENCE = {"calm_down": 0.97, "hold": 0.95, "transfer": 0.95, "apology": 0.9, "rude": 0.9,
-                   "next_steps": 0.85, "dismissive": 0.9, "empty_promise": 0.9, "paraphrase": 0.85}
+                   "next_steps": 0.85, "dismissive": 0.9, "defensive": 0.9, "empty_promise": 0.9, "paraphrase": 0.85,
+                   "options": 0.85}
 PARAPHRASE_MIN_WORDS = 8
 READ_BACK = _rx(r"\d", r"\bpost ?code\b", r"\baddress\b", r"\bdate of birth\b", r"\b(?:account|order|policy|"
                 r"reference|membership|card) number\b", r"\bspel(?:l|t)", r"\bemail\b")
@@ -351,6 +355,65 @@ CALL_END_WARNING = _rx(
 BOUNDARY = _rx(r"\b(?:will|'ll|have to|going to|need to) (?:have to )?(?:end|disconnect|terminate) "
                r"(?:this|the) call\b", r"\bi won'?t (?:accept|tolerate)\b",
                r"\b(?:that|this) language\b", r"\bplease don'?t (?:swear|speak to me like)\b")
+
+
+# --- a choice: the rubric's "two or more concrete solutions" ("X, or Y") -------------------------
+# Its shape is grammar, not wording: an offer, then an alternative to it, in one sentence ("I can
+# send an engineer tonight or walk you through a reset now") or in the next ("I can send a twelve
+# by express. Or I can refund you in full."); or an announced choice followed by the offers ("Two
+# things I can do. I can book X. I can send Y. You can have both.").
+_OFFER = _rx(r"\b(?:i|we)(?:'?d| would)? (?:can|could|be (?:happy|able|glad) to)\b(?! not\b)",
+             r"\b(?:i|we)(?: can| could)? (?:offer|arrange|book|send|refund|credit|replace|swap|"
+             r"organi[sz]e|set up|schedule)\b",
+             r"\b(?:i|we) (?:am|'?m|are|'?re) (?:happy|able|glad) to\b", r"^\W*(?:\w+ )?(?:happy|glad) to\b",
+             r"\byou(?:'?re| are)? (?:can|could|might|welcome to|free to|also)\b(?! not\b)",
+             r"\b(?:would|do) you (?:like|want|prefer|rather)\b", r"\b(?:want|like) me to\b",
+             r"\bthere'?s (?:also )?(?:the )?option\b")
+# "or" that opens an alternative, not a quantity ("a day or two"), a tag ("or not", "or so") or a
+# channel for the same thing ("by text or by email")
+_ALT_IN = _rx(r"\bor\b(?!,? (?:not|so|something|anything|whatever|two|three|less|more|other|else\b|\d|"
+              r"a (?:day|week|minute|second|bit)|at least|even|no\b|(?:by )?(?:e-?mail|text|sms|post|letter)\b))",
+              r"\balternatively\b", r"\b(?:otherwise|instead),? (?:i|we|you) (?:can|could)\b")
+_ALT_OPENS = _rx(r"^\W*(?:and |but |um |uh )?(?:or|alternatively|otherwise,? (?:i|we|you)|failing that|"
+                 r"the other (?:option|choice|thing|way)|another (?:option|choice|way)|"
+                 r"if (?:you'?d|you would) (?:rather|prefer))\b")
+_CHOICE = _rx(r"\b(?:two|three|couple of|few|several|both|these|some|other|your) (?:options|choices|ways|routes|"
+              r"things (?:i|we) can (?:do|offer))\b",
+              r"\bwhich (?:would you (?:prefer|like|rather)|do you (?:prefer|want)|(?:one )?(?:suits|works|"
+              r"would suit|would work))\b", r"\b(?:up to you|your (?:choice|call)|whichever)\b",
+              r"\b(?:have|do|take) both\b", r"\beither\b(?! way)")
+_CHOICE_IN_ONE = _rx(r"\beither\b(?! way)[^.?!]{3,160}\bor\b",
+                     r"\boption (?:one|1|a)\b[^?!]{3,200}\boption (?:two|2|b)\b",
+                     r"\bor,? if\b[^.?!]{0,60}\b(?:suits?|prefer|rather|better|easier|can'?t wait)\b")
+
+
+def _choice_in(sentence: str) -> str | None:
+    """The words offering a choice within one sentence, if it does."""
+    if m := _CHOICE_IN_ONE.search(sentence):
+        return m.group(0)
+    if (n := _CHOICE.search(sentence)) and _ALT_IN.search(sentence, n.end()):
+        return sentence[n.start():]
+    if (o := _OFFER.search(sentence)) and _ALT_IN.search(sentence, o.end()):
+        return sentence[o.start():]
+    return None
+
+
+def alternatives(pieces: list[tuple[str, str]]) -> dict[int, str]:
+    """Which pieces of a line (``split_pieces``) offer the caller a choice, with the words
+    that do: the shape of the rubric's options, which may span clauses the splitter cut apart
+    or sentences that offer one thing each."""
+    sentences = [piece for piece, _whole in pieces]
+    offers = [bool(_OFFER.search(s)) for s in sentences]
+    out: dict[int, str] = {}
+    for i, (piece, whole) in enumerate(pieces):
+        before = " ".join(sentences[max(0, i - 2):i])
+        if words := _choice_in(piece) or (_choice_in(whole) if offers[i] else None):
+            out[i] = words if words in piece else piece
+        elif _ALT_OPENS.search(piece) and (_OFFER.search(before) or _CHOICE.search(before)):
+            out[i] = piece
+        elif (m := _CHOICE.search(piece)) and sum(offers) >= 2:
+            out[i] = m.group(0)
+    return out
 
 
 def is_goodbye(text: str) -> bool:

@@ -2,7 +2,7 @@
 
 Written text splits at sentence punctuation. Speech-to-text output often has none, so a long
 unpunctuated run is cut further before discourse markers ("okay so", "and I'll", "let me"),
-never inside "or" (that would split the options apart). Every piece is a substring of the line,
+never right after "or" or "either" (that would split the options apart). Every piece is a substring of the line,
 so the grader can quote it verbatim.
 """
 
@@ -18,11 +18,11 @@ _LONG = 14  # words: an unpunctuated run longer than this is cut at discourse ma
 _MIN = 4  # words: no piece shorter than this is cut off
 _MARKER = re.compile(
     # speech-to-text often drops the apostrophe: "im", "youve", "thats" (not "were", "well", "ill")
-    r"\s+(?=(?:okay|ok|alright|all right|right|so|and|also|um|uh|now|then|but)\s+"
+    r"(?<!\bor)(?<!\beither)\s+(?=(?:okay|ok|alright|all right|right|so|and|also|um|uh|now|then|but)\s+"
     r"(?:so\s+|then\s+|now\s+)?(?:i|i'll|i'?m|i'?ve|i'd|we|we'll|we're|we'?ve|you'?ll|you'?re|you'?ve|you|"
     r"let|let'?s|what|here'?s|there'?s|that'?s|it'?s|if|just|please|my|our)\b)"
-    r"|\s+(?=(?:let me|i'?m going to|i'll|we'll|you'?ll|i can|i'?ve|i'?m so|i'?m really|i'?m sorry|"
-    r"would you|do you|could you|can you|is that|thank you|thanks)\b)",
+    r"|(?<!\bor)(?<!\beither)\s+(?=(?:let me|i'?m going to|i'll|we'll|you'?ll|i can|i'?ve|i'?m so|i'?m really|"
+    r"i'?m sorry|would you|do you|could you|can you|is that|thank you|thanks)\b)",
     re.IGNORECASE)
 
 
