@@ -25,7 +25,7 @@ from trainer.behaviour import (
     split_sentences,
 )
 from trainer.behaviour.classifier import GRADER_META, GRADER_WEIGHTS, META, WEIGHTS, Classifier
-from trainer.behaviour.rules import addressed, alternatives, name_pattern, rule_hits
+from trainer.behaviour.rules import addressed, alternatives, name_pattern, restated, rule_hits
 from trainer.behaviour.text import split_pieces
 from trainer.behaviour.train import DATA, data_hash, load_examples
 
@@ -157,6 +157,8 @@ def test_without_espeak_only_spelling_counts(monkeypatch: pytest.MonkeyPatch) ->
     ("its in the settings hang on", "hold", "hang on"),
     ("Hang on a sec while I check.", "hold", "Hang on a sec"),
     ("That's not my department.", "defensive", "not my department"),
+    ("Well, if you'd sent the photos, it wouldn't still be under review.", "defensive",
+     "if you'd sent the photos, it wouldn't"),
 ])
 def test_exact_rules(sentence: str, behaviour: str, words: str) -> None:
     hits, _ = rule_hits(sentence)
@@ -326,6 +328,37 @@ def test_a_choice_is_heard_across_clauses_and_sentences(line: str) -> None:
 ])
 def test_no_choice_without_two_offers(line: str) -> None:
     assert not alternatives(split_pieces(line))
+
+
+@pytest.mark.parametrize("sentence", ["If you'd like, I can send it today.",
+                                      "If you'd prefer a callback, that's fine."])
+def test_a_polite_if_youd_blames_nobody(sentence: str) -> None:
+    hits, _ = rule_hits(sentence)
+    assert not hits
+
+
+@pytest.mark.parametrize("sentence", ["Name-calling isn't something I'll stay on the line for.",
+                                      "I've asked you to stop and the insults have carried on."])
+def test_a_boundary_on_abuse_is_not_defensive(sentence: str) -> None:
+    assert "defensive" in rule_hits(sentence)[1]
+
+
+@pytest.mark.parametrize(("line", "index"), [
+    ("so its the claim for the write off last month and youre waiting on the payout is that right", 1),
+    ("Right. So the boiler's been off since Friday and the engineer never came. Have I got that right?", 1),
+])
+def test_a_restatement_checked_with_the_caller_is_a_paraphrase(line: str, index: int) -> None:
+    assert list(restated(split_pieces(line))) == [index]
+
+
+@pytest.mark.parametrize("line", [
+    "So that's flat 12, Riverside Court, is that right?",  # a read-back (the rubric's edge rule)
+    "You want to cancel, is that right?",  # too short to restate a problem
+    "You did notice it had a fuel light, right?",
+    "Did the engineer leave a card? Is that right?",
+])
+def test_a_read_back_or_a_question_is_not_a_paraphrase(line: str) -> None:
+    assert not restated(split_pieces(line))
 
 
 def test_a_sarcastic_choice_is_not_an_option(reader: BehaviourReader) -> None:

@@ -20,7 +20,15 @@ import numpy as np
 
 from trainer.behaviour.classifier import GRADER_WEIGHTS, Classifier, load_classifier, span
 from trainer.behaviour.embed import E5Embedder, Embedder, JointEmbedder, grader_features
-from trainer.behaviour.rules import BASE_CONFIDENCE, TITLED_NAME, addressed, alternatives, name_pattern, rule_hits
+from trainer.behaviour.rules import (
+    BASE_CONFIDENCE,
+    TITLED_NAME,
+    addressed,
+    alternatives,
+    name_pattern,
+    restated,
+    rule_hits,
+)
 from trainer.behaviour.text import split_pieces
 from trainer.behaviour.types import BEHAVIOURS, Heard, Reading
 
@@ -70,22 +78,23 @@ class BehaviourReader:
             heard += self._sentence(sentence, probs[i] if probs is not None else None, caller_name,
                                     whole)
         if self.mode != "embedding":
-            heard = self._choices(heard, pieces, probs)
+            heard = self._shapes(heard, pieces, probs)
         return Reading(line, tuple(sentences), tuple(heard))
 
-    def _choices(self, heard: list[Heard], pieces: list[tuple[str, str]],
-                 probs: np.ndarray | None) -> list[Heard]:
-        """``heard`` with the choices the line offers (`alternatives`), which a sentence read
-        alone may not show, unless the sentence is heard as rude ("Do you want it fixed, or do
-        you want to keep shouting?")."""
+    def _shapes(self, heard: list[Heard], pieces: list[tuple[str, str]],
+                probs: np.ndarray | None) -> list[Heard]:
+        """``heard`` with what the line's shape shows beyond its sentences read one at a time:
+        a choice offered (`alternatives`) and a restatement checked (`restated`), unless the
+        sentence is heard as rude ("Do you want it fixed, or do you want to keep shouting?")."""
         rude = self.classifier.names.index("rude") if self.classifier and "rude" in self.classifier.names else None
-        for i, words in alternatives(pieces).items():
-            sentence = pieces[i][0]
-            if probs is not None and rude is not None and probs[i, rude] >= 0.5:
-                continue
-            old = [h for h in heard if h.behaviour == "options" and h.sentence == sentence]
-            conf = max([BASE_CONFIDENCE["options"], *(h.confidence for h in old)])
-            heard = [h for h in heard if h not in old] + [_heard("options", conf, words, sentence, "rule")]
+        for behaviour, found in (("options", alternatives(pieces)), ("paraphrase", restated(pieces))):
+            for i, words in found.items():
+                sentence = pieces[i][0]
+                if probs is not None and rude is not None and probs[i, rude] >= 0.5:
+                    continue
+                old = [h for h in heard if h.behaviour == behaviour and h.sentence == sentence]
+                conf = max([BASE_CONFIDENCE[behaviour], *(h.confidence for h in old)])
+                heard = [h for h in heard if h not in old] + [_heard(behaviour, conf, words, sentence, "rule")]
         return heard
 
     def _probabilities(self, sentences: Sequence[str]) -> np.ndarray | None:

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from trainer.behaviour.sounds import sounds_alike
 
 __all__ = ["RuleHit", "addressed", "alternatives", "is_boundary_warning", "is_goodbye", "misspelt",
-           "name_pattern", "negated", "rule_hits"]
+           "name_pattern", "negated", "restated", "rule_hits"]
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -115,7 +115,11 @@ EXACT: dict[str, re.Pattern[str]] = {
                          r"\bi promise(?: you)?,? (?:that )?(?:it|they|this|that|your|"
                          r"the|he|she|nothing)\b"),
     # The rubric's own words for denying responsibility ("not my fault", "not my department").
-    "defensive": _rx(r"\bnot (?:my|our) (?:fault|problem|department|responsibility|job|concern)\b"),
+    # and the caller blamed by a counterfactual on their own doing ("if you'd sent the photos, it
+    # wouldn't still be under review"), as in the rubric's "You should have read the terms"
+    "defensive": _rx(r"\bnot (?:my|our) (?:fault|problem|department|responsibility|job|concern)\b",
+                     r"\bif you(?:'?d| had)\b(?! (?:like|prefer|rather|want|care|mind|be (?:so kind|happy|able|"
+                     r"willing)))[^.?!]{0,80}\b(?:you|it|this|that|we|there)(?:'?d| would(?:n'?t)?)\b"),
     # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
     "rude": _rx(r"\bshut up\b", r"\b(?:idiot|moron|stupid|dumb|imbecile|clown|genius|einstein)s?\b",
                 r"\bare you (?:stupid|serious)\b", r"\bstop complaining\b", r"\bnot my problem\b",
@@ -244,6 +248,9 @@ def rule_hits(sentence: str, whole: str | None = None) -> tuple[list[RuleHit], s
         vetoed.add("defensive")
     if CALL_END_WARNING.search(sentence) and not any(h.behaviour == "rude" for h in hits):
         vetoed.add("rude")  # the calm warning the rubric asks for is not rudeness
+    if (CALL_END_WARNING.search(sentence) or NAMES_ABUSE.search(sentence)) and not any(
+            h.behaviour == "defensive" for h in hits):
+        vetoed.add("defensive")  # a boundary on abuse blames, argues and denies nothing
     if PLAIN_ASK.search(sentence):
         vetoed |= {"rude", "dismissive"}  # "Which suits you?", "Or both, if you like."
     for name, pattern in MENTION.items():
@@ -351,6 +358,10 @@ CALL_END_WARNING = _rx(
     r"\b" + _CALL_ENDS + r"[^.!?]{0,40}\b(?:if|unless)\b",
     r"\b(?:not able to|unable to|can'?t|cannot|won'?t) (?:keep going|continue|carry on|go on|keep talking|"
     r"help you)\b[^.!?]{0,30}\b(?:if|while|when) you\b")
+# The caller's abuse named, as a boundary names it ("name-calling isn't something I'll stay on the
+# line for", "the insults have carried on").
+NAMES_ABUSE = _rx(r"\b(?:insult(?:s|ing)?|name-?calling|swearing|swear at me|(?:that|this|your|such|bad|foul) "
+                  r"language|abuse|abusive|called names|(?:speak|speaking|talk|talking) to me like)\b")
 # Softer boundaries the caller also reacts to, beside CALL_END_WARNING (is_boundary_warning).
 BOUNDARY = _rx(r"\b(?:will|'ll|have to|going to|need to) (?:have to )?(?:end|disconnect|terminate) "
                r"(?:this|the) call\b", r"\bi won'?t (?:accept|tolerate)\b",
@@ -413,6 +424,31 @@ def alternatives(pieces: list[tuple[str, str]]) -> dict[int, str]:
             out[i] = piece
         elif (m := _CHOICE.search(piece)) and sum(offers) >= 2:
             out[i] = m.group(0)
+    return out
+
+
+# --- a restatement checked with the caller: the rubric's own paraphrase ("So the router you got on
+# Monday keeps dropping, and you've restarted it twice. Is that right?") -------------------------
+_CHECK = (r"(?:is that|have i got (?:that|it|this|everything)|did i get (?:that|it|this|everything)|am i|"
+          r"is that about) (?:right|correct)")
+_CHECK_END = _rx(r"\b" + _CHECK + r"\W*$")
+_CHECK_ALONE = _rx(r"^\W*(?:and |so )?" + _CHECK + r"\W*$")
+
+
+def restated(pieces: list[tuple[str, str]]) -> dict[int, str]:
+    """Which pieces of a line state the caller's situation back and check it ("…, is that
+    right?", or that question on its own after the statement): a paraphrase. A read-back of a
+    number, address or reference is not one (the rubric's edge rule)."""
+    out: dict[int, str] = {}
+    for i, (piece, whole) in enumerate(pieces):
+        if _CHECK_ALONE.search(whole) and i:
+            i, whole = i - 1, pieces[i - 1][1]  # the statement before the question
+            if whole.rstrip().endswith("?"):
+                continue
+        elif not _CHECK_END.search(whole) or not _CHECK_END.search(piece):
+            continue
+        if len(whole.split()) >= PARAPHRASE_MIN_WORDS and not READ_BACK.search(whole):
+            out[i] = pieces[i][0]
     return out
 
 
