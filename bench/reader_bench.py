@@ -8,6 +8,7 @@
     python bench/reader_bench.py --split heldout-d  # eval/heldout-d/lines.jsonl, a fourth author
     python bench/reader_bench.py --split heldout-e  # eval/heldout-e/lines.jsonl, a fifth author
     python bench/reader_bench.py --split heldout-f  # eval/heldout-f/lines.jsonl, a sixth author
+    python bench/reader_bench.py --split heldout-g  # eval/heldout-g/lines.jsonl, a seventh author
 
 Prints, for the old phrase cues (before), rules alone, embeddings alone, the live reader (rules +
 e5 embeddings: the director) and the grader's reader (rules + the embedded model's sentence
@@ -35,6 +36,7 @@ from stats import pct
 from trainer.behaviour import BEHAVIOURS, BehaviourReader, grader_reader
 from trainer.behaviour.classifier import GRADER_WEIGHTS, load_classifier
 from trainer.behaviour.embed import E5Embedder, grader_features
+from trainer.behaviour.reader import GRADER_BLEND
 from trainer.config import load_settings
 from trainer.models import embed_runner
 
@@ -46,7 +48,8 @@ SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
           "heldout-c": ROOT / "eval" / "heldout-c" / "lines.jsonl",
           "heldout-d": ROOT / "eval" / "heldout-d" / "lines.jsonl",
           "heldout-e": ROOT / "eval" / "heldout-e" / "lines.jsonl",
-          "heldout-f": ROOT / "eval" / "heldout-f" / "lines.jsonl"}
+          "heldout-f": ROOT / "eval" / "heldout-f" / "lines.jsonl",
+          "heldout-g": ROOT / "eval" / "heldout-g" / "lines.jsonl"}
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     print_timing("live reader, 1 thread", live, lines)
     if graded:
         features = grader_features(embed_runner(settings), E5Embedder(embedder.threads))  # uncached
-        model = BehaviourReader(features, load_classifier(GRADER_WEIGHTS), similarity=embedder)
+        model = BehaviourReader(features, load_classifier(GRADER_WEIGHTS), similarity=embedder,
+                                second=load_classifier(), blend=GRADER_BLEND)
         print_timing(f"grader's reader, {settings.threads} threads, first 40 lines", model, lines[:40])
     if not args.no_llama:
         print(f"llama.cpp generation now: {llama_tokens_per_s()}")

@@ -157,6 +157,7 @@ def test_without_espeak_only_spelling_counts(monkeypatch: pytest.MonkeyPatch) ->
     ("its in the settings hang on", "hold", "hang on"),
     ("Hang on a sec while I check.", "hold", "Hang on a sec"),
     ("That's not my department.", "defensive", "not my department"),
+    ("I'm afraid it's policy.", "defensive", "I'm afraid it's policy"),
     ("Well, if you'd sent the photos, it wouldn't still be under review.", "defensive",
      "if you'd sent the photos, it wouldn't"),
 ])
@@ -208,6 +209,21 @@ def test_a_sarcastic_sorry_is_not_an_apology() -> None:
     assert sarcastic.read(line).behaviours() == {"rude"}
     sincere = BehaviourReader(_OneVector(), _stub({"apology": 0.1, "rude": 0.1, "dismissive": 0.1}))
     assert sincere.read(line).behaviours() == {"apology"}
+
+
+def test_a_second_opinion_is_averaged_in_only_where_asked() -> None:
+    """The grader's reader averages the live classifier's probability (over the last columns of
+    its features) into the behaviours of ``blend``, and nowhere else."""
+    line = "Thanks for calling us today."
+    first = _stub({"defensive": 0.7, "empathy": 0.9})
+    second = _stub({"defensive": 0.1, "empathy": 0.1})
+    alone = BehaviourReader(_OneVector(), first).read(line)
+    blended = BehaviourReader(_OneVector(), first, second=second, blend=("defensive",)).read(line)
+    assert alone.behaviours() == {"defensive", "empathy"}
+    assert blended.behaviours() == {"empathy"}
+    assert next(h.confidence for h in blended.heard if h.behaviour == "defensive") == pytest.approx(0.4, abs=0.01)
+    assert "defensive averaged with the e5 weights" in BehaviourReader(
+        _OneVector(), first, second=second, blend=("defensive",)).label
 
 
 def _by_length() -> Classifier:

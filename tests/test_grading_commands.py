@@ -79,7 +79,7 @@ runner = CliRunner()
 
 
 def test_grade_transcript_records_everything_for_an_audit() -> None:
-    grade = grade_transcript(load_transcript(EVAL / "e08-freebie-strong.json"), fake_grading())
+    grade = grade_transcript(load_transcript(EVAL / "e07-supervisor-weak.json"), fake_grading())
     assert list(grade.criteria) == list(CONTRACT_IDS)
     assert grade.rubric_version and grade.prompt_version and grade.model == "fake-model"
     llm = [g for g in grade.criteria.values() if g.decided_by == "llm"]
@@ -90,7 +90,7 @@ def test_grade_transcript_records_everything_for_an_audit() -> None:
 
 def test_without_a_model_the_model_criteria_are_unscored_not_passed() -> None:
     grading = Grading(None, "none", repeats=1)
-    grade = grade_transcript(load_transcript(EVAL / "e08-freebie-strong.json"), grading)
+    grade = grade_transcript(load_transcript(EVAL / "e07-supervisor-weak.json"), grading)
     open_ = [g for g in grade.criteria.values() if g.decided_by == "llm"]
     assert open_ and all(g.verdict is None for g in open_)
     assert set(grade.score.unscored) == {g.id for g in open_}
@@ -243,7 +243,7 @@ def test_finish_call_keeps_the_call_when_grading_fails(home: Path,
         return Grading(Down(), "openai:m", repeats=1)
 
     monkeypatch.setattr(Grading, "from_settings", classmethod(down))
-    folder = make_session(home, "e08-freebie-strong")  # a call the model has a part in
+    folder = make_session(home, "e07-supervisor-weak")  # a call the model has a part in
     lines: list[str] = []
     assert finish_call(folder, load_settings().settings, echo=lines.append) is None
     assert "unreachable" in lines[0] and "trainer grade s1" in lines[1]

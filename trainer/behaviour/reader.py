@@ -44,19 +44,29 @@ VETOED_CAP = 0.2  # a behaviour the sentence negates keeps at most this confiden
 # who helps you with your bills," / "so you don't have to explain it all again") keeps at most
 # the confidence its whole sentence has for these.
 TONE = ("rude", "dismissive", "defensive")
+# Where the grader's reader averages its probability with the live reader's (over the e5 half of
+# its features, no extra embedding): on 270 development calls of nine authors, not_defensive
+# decided this way agreed with the labels at κ 0.757 against 0.694 for the grader's classifier
+# alone (14 calls changed, 10 of them to the label). Averaging rude and dismissive too cost
+# stayed_professional 0.12 (eval/behaviour/README.md, eighth round).
+GRADER_BLEND = ("defensive",)
 
 
 class BehaviourReader:
     """Reads trainee lines. ``mode`` exists to measure the parts alone (bench/reader_bench.py)."""
 
     def __init__(self, embedder: Embedder | None, classifier: Classifier | None,
-                 mode: Mode = "both", *, similarity: Embedder | None = None) -> None:
+                 mode: Mode = "both", *, similarity: Embedder | None = None,
+                 second: Classifier | None = None, blend: tuple[str, ...] = ()) -> None:
         if mode != "rules" and (embedder is None or classifier is None):
             raise ValueError("an embedding reader needs an embedder and a trained classifier")
         self.embedder, self.classifier, self.mode = embedder, classifier, mode
         # what the grader compares sentences with (a restatement of the caller's words): e5's
         # cosine, whichever features the classifiers read
         self.similarity = similarity or embedder
+        # a second opinion: the live (e5) classifier over the last columns of the features
+        # (the grader's features end with e5's), averaged in for the behaviours in ``blend``
+        self.second, self.blend = second, blend
 
     @property
     def label(self) -> str:
@@ -64,7 +74,9 @@ class BehaviourReader:
         if self.mode == "rules" or self.classifier is None:
             return "rules only"
         features = "model + e5 vectors" if isinstance(self.embedder, JointEmbedder) else "e5"
-        return f"{self.mode}: rules + {features} (weights {self.classifier.digest})"
+        second = (f"; {', '.join(self.blend)} averaged with the e5 weights {self.second.digest}"
+                  if self.second is not None and self.blend else "")
+        return f"{self.mode}: rules + {features} (weights {self.classifier.digest}{second})"
 
     def read(self, line: str, *, caller_name: str | None = None,
              caller_line: str | None = None) -> Reading:
@@ -101,7 +113,14 @@ class BehaviourReader:
         if self.mode == "rules" or not sentences:
             return None
         assert self.embedder is not None and self.classifier is not None
-        return self.classifier.probabilities(self.embedder.embed(sentences))
+        x = self.embedder.embed(sentences)
+        probs = self.classifier.probabilities(x)
+        if self.second is not None and self.blend:
+            other = self.second.probabilities(x[:, -self.second.w.shape[1]:])
+            for name in self.blend:
+                i, j = self.classifier.names.index(name), self.second.names.index(name)
+                probs[:, i] = (probs[:, i] + other[:, j]) / 2
+        return probs
 
     def _in_context(self, probs: np.ndarray | None, pieces: list[tuple[str, str]]
                     ) -> np.ndarray | None:
@@ -194,6 +213,6 @@ def grader_reader(settings: Settings) -> BehaviourReader:
     if clf is not None:
         assert isinstance(live.embedder, E5Embedder)
         reader = BehaviourReader(grader_features(embed_runner(settings), live.embedder), clf,
-                                 similarity=live.embedder)
+                                 similarity=live.embedder, second=live.classifier, blend=GRADER_BLEND)
     with _lock:
         return _grader.setdefault(key, reader)

@@ -118,6 +118,9 @@ EXACT: dict[str, re.Pattern[str]] = {
     # and the caller blamed by a counterfactual on their own doing ("if you'd sent the photos, it
     # wouldn't still be under review"), as in the rubric's "You should have read the terms"
     "defensive": _rx(r"\bnot (?:my|our) (?:fault|problem|department|responsibility|job|concern)\b",
+                     # a bare policy wall ("It's policy."): policy with what can be done is fine
+                     r"^\W*(?:(?:well|look|sorry|i'?m afraid|no),? )?(?:it'?s|that'?s|its|thats|it is|that is) "
+                     r"(?:just )?(?:the |our |company )?polic(?:y|ies)\W*$",
                      r"\bif you(?:'?d| had)\b(?! (?:like|prefer|rather|want|care|mind|be (?:so kind|happy|able|"
                      r"willing)))[^.?!]{0,80}\b(?:you|it|this|that|we|there)(?:'?d| would(?:n'?t)?)\b"),
     # Insults and slurs on the caller are exact words; sarcasm is the classifier's business.
@@ -149,8 +152,8 @@ NOT_APOLOGY = _rx(r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|think|misun
 POLICY_SORRY = _rx(r"\bsorry,? (?:but )?(?:there'?s )?(?:nothing|not much|not a lot) (?:i|we) can do\b",
                    r"\b(?:nothing|not much) (?:i|we) can do(?: about (?:it|that))?,? sorry\b",
                    r"\bpolicy,? sorry\b",
-                   r"\bsorry\b.*\b(?:that'?s|thats|it'?s|its|it is|that is) (?:just )?(?:the|our) policy\b",
-                   r"\b(?:it'?s|its|that'?s|thats) (?:just )?(?:the|our) policy\b.*\bsorry\b")
+                   r"\bsorry\b.*\b(?:that'?s|thats|it'?s|its|it is|that is) (?:just )?(?:the |our |company )?policy\b",
+                   r"\b(?:it'?s|its|that'?s|thats) (?:just )?(?:the |our |company )?policy\b.*\bsorry\b")
 UNNEGATED = {"apology"}  # "we didn't tell you, sorry" is an apology; NOT_APOLOGY has "not sorry"
 # Words that, negated ("I won't put you on hold", "I'd never tell you to relax"), veto the
 # classifier for that behaviour in that sentence, even where no exact rule matched.
