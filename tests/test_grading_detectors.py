@@ -219,6 +219,8 @@ def test_calm_down_uses_the_readers_decision_threshold() -> None:
      "Devinder Singh"),
     (("C: The power's off.", "T: Okay, sir, settle down, please.", "C: Settle down? It's been eight hours."),
      None),
+    (("C: Where's my food?", "T: Whoa, chill out."), None),  # an interjection is no vocative
+    (("C: Sort it out.", "T: Whatever, mate. Do you want it looked at?"), None),
 ])
 def test_name_said_in_the_call(lines: tuple[str, ...], name: str | None) -> None:
     found = name_from_call(call(*lines))

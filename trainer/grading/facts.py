@@ -83,6 +83,13 @@ _NOT_NAMES = frozenset({
     "tomorrow", "miss", "understood", "mister", "may", "july", "saturday", "actually", "okay",
     "agreed", "there", "excellent", "you", "apologies", "where", "aww", "done", "course",
     "again", "good",
+    # interjections and discourse markers (a closed class) open a sentence with a comma the way
+    # a vocative does: "Whoa, chill out.", "Whatever, mate."
+    "whoa", "woah", "whatever", "oops", "ouch", "phew", "hmm", "huh", "aha", "alas", "meh", "nah",
+    "yikes", "jeez", "geez", "crikey", "ahem", "hush", "shush", "yay", "hooray", "bravo", "duh",
+    "ugh", "whew", "erm", "indeed", "anyhow", "besides", "regardless", "granted", "cool", "nice",
+    "sweet", "splendid", "marvellous", "super", "sorted", "righto", "alrighty", "goodness",
+    "heavens", "lord", "jesus", "christ", "damn", "bloody", "blast", "fair", "gotcha", "wicked",
 })
 
 
