@@ -9,6 +9,7 @@
     python bench/reader_bench.py --split heldout-e  # eval/heldout-e/lines.jsonl, a fifth author
     python bench/reader_bench.py --split heldout-f  # eval/heldout-f/lines.jsonl, a sixth author
     python bench/reader_bench.py --split heldout-g  # eval/heldout-g/lines.jsonl, a seventh author
+    python bench/reader_bench.py --split heldout-h  # eval/heldout-h/lines.jsonl, an eighth author
 
 Prints, for the old phrase cues (before), rules alone, embeddings alone, the live reader (rules +
 e5 embeddings: the director) and the grader's reader (rules + the embedded model's sentence
@@ -49,7 +50,8 @@ SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
           "heldout-d": ROOT / "eval" / "heldout-d" / "lines.jsonl",
           "heldout-e": ROOT / "eval" / "heldout-e" / "lines.jsonl",
           "heldout-f": ROOT / "eval" / "heldout-f" / "lines.jsonl",
-          "heldout-g": ROOT / "eval" / "heldout-g" / "lines.jsonl"}
+          "heldout-g": ROOT / "eval" / "heldout-g" / "lines.jsonl",
+          "heldout-h": ROOT / "eval" / "heldout-h" / "lines.jsonl"}
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,7 @@ SIGNALS: dict[str, Signal] = {
                               "No guarantees or unrealistic promises heard.", asked=0.5),
     "stayed_professional": Signal(("rude",), ("rude",), "absence",
                                   "is rude, sarcastic or condescending",
-                                  "No sarcasm, rudeness or raised voice found.", sure=0.8, asked=0.8),
+                                  "No sarcasm, rudeness or raised voice found.", sure=0.5, asked=0.5),
 }
 
 
