@@ -114,7 +114,7 @@ EXACT: dict[str, re.Pattern[str]] = {
                          r"\bi promise(?: you)?\W*$", r",\s*guaranteed\W*$",
                          r"\bi promise(?: you)?,? (?:that )?(?:it|they|this|that|your|"
                          r"the|he|she|nothing)\b"),
-    # The rubric's own words for denying responsibility ("not my fault", "not my department").
+    # The rubric's own words for denying responsibility ("not my fault", "not my department"),
     # and the caller blamed by a counterfactual on their own doing ("if you'd sent the photos, it
     # wouldn't still be under review"), as in the rubric's "You should have read the terms"
     "defensive": _rx(r"\bnot (?:my|our) (?:fault|problem|department|responsibility|job|concern)\b",

@@ -158,6 +158,8 @@ SIGNALS: dict[str, Signal] = {
     "honest_promises": Signal(("empty_promise",), ("empty_promise",), "absence",
                               "promises what nobody can guarantee",
                               "No guarantees or unrealistic promises heard.", asked=0.5),
+    # At 0.5 since the grader's reader averages rude with the live reader's (reader.GRADER_BLEND):
+    # the average is rarely as sure as either alone, and 0.8 then missed sarcasm.
     "stayed_professional": Signal(("rude",), ("rude",), "absence",
                                   "is rude, sarcastic or condescending",
                                   "No sarcasm, rudeness or raised voice found.", sure=0.5, asked=0.5),
