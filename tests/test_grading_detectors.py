@@ -292,6 +292,20 @@ def test_let_vent(lines: tuple[Any, ...], verdict: str) -> None:
     (("C: You sound like a trained monkey. Put me through to someone with a brain.", "T: Okay."), "fail"),
     (("C: Are you lot actually blind?", "T: Let me check."), "fail"),
     (("C: I'm not stupid, you know. It broke twice.", "T: Let me check."), "na"),
+    # insults built from "you" and an insult phrase, and what is aimed elsewhere
+    (("C: You're a lying, useless piece of garbage.", "T: Let me check."), "fail"),
+    (("C: Go on then, you smug, patronising little twit.", "T: Let me check."), "fail"),
+    (("C: Oh, here we go. A useless, brainless drone.", "T: Let me check."), "fail"),
+    (("C: I filled in your stupid form and nothing happened.", "T: Let me check."), "na"),
+    (("C: I sat there with a spinning wheel like an idiot.", "T: Let me check."), "na"),
+    (("C: Am I talking to a robot?", "T: No, I'm a person."), "na"),
+    # warnings in other shapes; a repeated warning does not end the call
+    (("C: You useless idiot.", "T: The name-calling has to stop, or I'll be closing the call.",
+      "C: Fine."), "pass"),
+    (("C: You useless idiot.", "T: If it carries on, this call ends.", "C: Fine."), "pass"),
+    (("C: You useless idiot.", "T: Please don't call me names, or I'll end the call.",
+      "C: Shut up, moron.", "T: Please don't speak to me that way or I will end this call.",
+      "C: Whatever."), "fail"),
 ])
 def test_abuse_boundary(lines: tuple[str, ...], verdict: str) -> None:
     assert scripted(call(*lines))["abuse_boundary"].verdict == verdict

@@ -64,3 +64,9 @@ def test_pip_install_into_a_fresh_venv_lists_every_persona(tmp_path: Path) -> No
         cwd=elsewhere, env=env, capture_output=True, text=True)
     assert weights.returncode == 0, weights.stderr
     assert weights.stdout.split() == ["384", "1920"]  # both readers' classifiers ship
+    occasions = subprocess.run(
+        [str(py), "-c", "from trainer.grading.occasions import _load; w = _load(); "
+         "print(sorted(w) if w else 'missing')"],
+        cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert occasions.returncode == 0, occasions.stderr
+    assert occasions.stdout.strip() == "['vented', 'went_wrong']"  # shipped, not retrained on first use

@@ -348,10 +348,11 @@ GOODBYE = _rx(r"\bgood ?bye\b", r"\bbye\b", r"\bhave a (?:nice|good|great|lovely
 # A warning that the call will end if the abuse goes on (the rubric's abuse_boundary): a warning
 # phrase, or a condition on the caller's conduct and the call's end in one sentence ("One more
 # insult and I'll be ending the call", "if I'm called names again, I'll be disconnecting", "I
-# can't carry on if you speak to me like that").
-_CALL_ENDS = (r"(?:(?:end|ending|disconnect|disconnecting|terminate|terminating|close|closing) "
+# can't carry on if you speak to me like that", "the name-calling has to stop, or I'll be closing
+# the call", "If it carries on, this call ends").
+_CALL_ENDS = (r"(?:(?:end|ending|finish|finishing|disconnect|disconnecting|terminate|terminating|close|closing) "
               r"(?:this |the |our )?(?:call|conversation)|disconnect(?:ing)?|hang(?:ing)? up|"
-              r"put(?:ting)? the phone down)\b")
+              r"put(?:ting)? the phone down|(?:this|the) call (?:ends|will end|is over))\b")
 CALL_END_WARNING = _rx(
     r"\bif (?:the|this|that) (?:language|swearing|abuse|shouting|name-calling|insults?|behaviou?r)\b",
     r"\bif you (?:continue|keep)\b",
@@ -359,6 +360,7 @@ CALL_END_WARNING = _rx(
     r"\bnot (?:able to )?continue (?:this|the) call\b",
     r"\b(?:if|unless|one more|any more|anymore|again)\b[^.!?]{0,80}\b" + _CALL_ENDS,
     r"\b" + _CALL_ENDS + r"[^.!?]{0,40}\b(?:if|unless)\b",
+    r"\b(?:or|otherwise)\s+(?:i|we)(?:'ll| will|'d| would)\b[^.!?]{0,30}\b" + _CALL_ENDS,
     r"\b(?:not able to|unable to|can'?t|cannot|won'?t) (?:keep going|continue|carry on|go on|keep talking|"
     r"help you)\b[^.!?]{0,30}\b(?:if|while|when) you\b")
 # The caller's abuse named, as a boundary names it ("name-calling isn't something I'll stay on the

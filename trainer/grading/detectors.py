@@ -201,20 +201,57 @@ CUT_OFF_SAID = _rx(r"\b(i (hadn'?t|haven'?t|wasn'?t|had not|have not|was not) (f
                    r"can i finish|(you|you've|you just) cut me off|stop (interrupting|cutting me off)|"
                    r"you interrupted)\b")
 HOLD_WORDS = _rx(r"\b(hold|whole|hang on|bear with|one moment|a moment|a sec|a second|a minute|mute)\b")
-# Name-calling: "you" + insulting words + a noun ("you useless lump", "you thick halfwit").
+# Abuse aimed at the person on the line (the rubric: "abuse is aimed at the trainee"): "you" and
+# an insult ("you absolute plank", "you're a lying, useless piece of garbage", "you smug, patronising
+# little twit", "just another clueless drone"), words nobody says kindly to a stranger, or swearing
+# at them. Not abuse: an insult aimed at the company or at someone else ("your stupid form", "the
+# clowns who drilled my pipe") or at oneself ("I sat there like an idiot"). The words were drawn
+# from an independent author's 420 labelled caller sentences (eval/abuse/), not from the gold calls.
 _SLUR_ADJ = (r"(useless|stupid|brainless|thick|pathetic|incompetent|smug|heartless|worthless|clueless|"
-             r"brain-dead|miserable|lazy|ignorant)")
-_INTENSE = r"(absolute|complete|total|bloody|little|such an?)"
-ABUSE = _rx(r"\byou,? (" + _INTENSE + r" )*" + _SLUR_ADJ + r"(,? (and )?(" + _SLUR_ADJ + "|" + _INTENSE
+             r"brain-?dead|miserable|lazy|ignorant|gormless|spineless|gutless|dense|slimy|callous|"
+             r"sanctimonious|snivell?ing|smarmy|patroni[sz]ing|condescending|arrogant|lying|dumb|dozy|"
+             r"rude|jumped-up|good-for-nothing|two-faced|bone-idle|moronic|idiotic|hopeless|witless|"
+             r"feckless|half-witted|dopey|daft|sad|pointless|thieving|script-reading)")
+_INTENSE = (r"(absolute|complete|total|utter|bloody|little|such an?|an?|the|just|another|so|really|right|"
+            r"f\*+(in[g']?)?|fucking|effing|one of (those|these|the)|nothing but( an?)?|pair of|bunch of|"
+            r"lot of|all|some|proper|real|right|big|feckin'?|fecking)")
+# Nouns that insult on their own after "you"; the weak ones ("drone", "kid") only with an insult
+# word before them ("you're just another clueless drone", not "am I talking to a robot?").
+_SLUR_NOUN = (r"(idiots?|morons?|imbeciles?|cretins?|halfwits?|dimwits?|nitwits?|twits?|numpty|muppets?|"
+              r"pillocks?|planks?|prats?|gits?|pricks?|knobs?|tossers?|wankers?|dickheads?|arseholes?|"
+              r"assholes?|bastards?|bitch|cow|clowns?|buffoons?|nincompoops?|lummox|bozos?|drongos?|"
+              r"galahs?|dropkicks?|eejits?|gobshites?|duffers?|mampara|domkop|doos|jobsworths?|weasels?|"
+              r"worms?|rats?|scum(bags?)?|parasites?|leech(es)?|cowards?|jellyfish|chimps?|apes?|liars?|"
+              r"thie(f|ves)|crooks?|frauds?|joke|know-it-alls?|pen(cil)? pushers?|losers?|fools?|dunces?|"
+              r"sods?|mares?|trolls?|snakes?|vultures?|lumps?|gom|melts?|dopes?|good-for-nothings?|bottom[- ]feeders?|wastes? of (space|oxygen|skin|air)|"
+              r"pieces? of (garbage|shit|crap|work|rubbish|trash))")
+_WEAK_NOUN = (r"(drones?|robots?|monkeys?|kids?|child|woman|man|girl|boy|things?|articles?|specimens?|nobody|"
+              r"one|clerks?|handlers?|lot)")
+_OLD_ADJ = (r"(useless|stupid|brainless|thick|pathetic|incompetent|smug|heartless|worthless|clueless|"
+            r"brain-dead|miserable|lazy|ignorant)")
+_YOU = r"\b(you|ya|yous|youse)(('re|re| are)|,)?"
+_OPENS = r"(^|[.!?]\s+)\W*"
+ABUSE = _rx(_YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)*,? (little |big |old )?"
+            + _SLUR_NOUN + r"\b|"
+            + _YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)+,? (little |big |old )?"
+            + _WEAK_NOUN + r"\b|"
+            + _YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)+,? little [a-z-]+|"
+            r"\byou,? (" + _INTENSE + r" )*" + _OLD_ADJ + r"(,? (and )?(" + _OLD_ADJ + "|" + _INTENSE
             + r"))* [a-z-]+\b|"
-            r"\b(idiots?|moron|imbecile|bitch|asshole|bastard|dickhead|clown|brainless|halfwit|"
-            r"jobsworth|numpty|muppet|pillock|dimwit|nitwit|"
-            r"fuck (you|off)|screw you|piss off|go to hell|shut (up|your)|"
-            r"you('re| are)( such| a| an| so| completely| totally| bloody)* (useless|stupid|"
-            r"incompetent|pathetic|worthless|clueless)|"
-            r"are you( lot| people| all)?( actually| even| just| really)?( that| so)? (stupid|deaf|thick|blind|dense|"
-            r"brain-?dead)|brain-?dead|(trained|performing) (monkey|chimp)|a chimp|thick as \w+|"
-            r"someone with (a|half a) brain|"
+            + _OPENS + r"(an? )?(" + _SLUR_ADJ + r",? (and )?)+(little )?(" + _SLUR_NOUN + "|" + _WEAK_NOUN
+            + r")\W*($|[.!?])|"
+            r"\b" + _SLUR_NOUN + r" like you\b|\bwhat an? (" + _SLUR_ADJ + r",? )*(little )?" + _SLUR_NOUN + r" you are\b|"
+            r"\b(" + _SLUR_ADJ + "|" + _SLUR_NOUN + r"),? the (whole )?lot of (you|ya|youse)\b|"
+            r"\bare you( lot| people| all)?( actually| even| just| really)?( that| so)?( an?)? (" + _SLUR_NOUN
+            + r"|stupid|deaf|thick|blind|dense|brain-?dead|useless|incompetent|clueless)\b|"
+            r"\b(moron|imbecile|bitch|asshole|arsehole|bastard|dickhead|halfwit|jobsworth|numpty|muppet|"
+            r"pillock|dimwit|nitwit|twat|tosser|wanker|gobshite|nincompoop|bozo|lummox|eejit|drongo|galah|cretin|buffoon|"
+            r"fuck (you|off)|f off|screw you|piss off|sod off|bugger off|get stuffed|go to hell|"
+            r"shut (up|your)|brain-?dead|waste of (space|oxygen|skin)|"
+            r"you('re|re| are)( such| a| an| so| completely| totally| bloody| all| too)* (useless|stupid|"
+            r"incompetent|pathetic|worthless|clueless|thick|dense|gormless|spineless|brainless)|"
+            r"(trained|performing) (monkey|chimp)|a chimp|thick as \w+|"
+            r"someone with (a|half a|an actual|a functioning) brain|"
             r"(stupid|useless) (cow|git|woman|man|girl|boy|moron|idiot|robot|monkey|muppet))\b")
 ENDING = _rx(r"\b(i'?m (now )?(going to )?(ending|end|disconnecting|terminating)|i am ending|"
              r"i'?m (done|finished) (with this|with you|here)|(i'?m )?hanging up|this call is over|"
@@ -566,13 +603,18 @@ def _abuse(t: Transcript) -> Finding:
     later = [x for x in abuse if x.index > warn.index]
     if not later:
         return Finding("abuse_boundary", "pass", "Warned calmly; the abuse stopped.", (warned,))
-    end = next((x for x in t.by("trainee") if x.index > later[0].index and ENDING.search(x.text)),
-               None)
+    end = next((x for x in t.by("trainee") if x.index > later[0].index and _ends(x.text)), None)
     if end is None:
         return Finding("abuse_boundary", "fail",
                        "Warned, but the abuse went on and the call was not ended.", (warned,))
     ended = Hit(end.index, _sentence_of(end.text, ENDING), "ends the call")
     return Finding("abuse_boundary", "pass", "Warned calmly, then ended the call.", (warned, ended))
+
+
+def _ends(text: str) -> bool:
+    """The trainee ends the call: a sentence that ends it, not another warning that it will end
+    ("Please don't speak to me that way or I will end this call" warns again)."""
+    return any(ENDING.search(s) and not CALL_END_WARNING.search(s) for s in sentences(text))
 
 
 def _sentence_of(text: str, pattern: re.Pattern[str]) -> str:
