@@ -11,7 +11,8 @@
     python bench/kappa.py --set heldout-e    # a ninth author's held-out calls (eval/heldout-e), frozen
     python bench/kappa.py --set heldout-f    # a tenth author's held-out calls (eval/heldout-f), measured once
     python bench/kappa.py --set heldout-g    # an eleventh author's held-out calls (eval/heldout-g), measured once
-    python bench/kappa.py --set heldout-h    # a twelfth author's held-out calls (eval/heldout-h), frozen
+    python bench/kappa.py --set heldout-h    # a twelfth author's held-out calls (eval/heldout-h), measured once
+    python bench/kappa.py --set heldout-i    # a thirteenth author's held-out calls (eval/heldout-i), frozen
     python bench/kappa.py --detectors-only   # no model: the model's criteria count as unscored
     python bench/kappa.py --limit 5 --repeats 3 --grader openai:MODEL@URL
 
@@ -45,7 +46,8 @@ SETS = {"gold": ROOT / "eval" / "transcripts", "heldout": ROOT / "eval" / "heldo
         "calls-d": ROOT / "eval" / "calls-d" / "calls", "heldout-c": ROOT / "eval" / "heldout-c" / "calls",
         "calls-e": ROOT / "eval" / "calls-e" / "calls", "heldout-d": ROOT / "eval" / "heldout-d" / "calls",
         "heldout-e": ROOT / "eval" / "heldout-e" / "calls", "heldout-f": ROOT / "eval" / "heldout-f" / "calls",
-        "heldout-g": ROOT / "eval" / "heldout-g" / "calls", "heldout-h": ROOT / "eval" / "heldout-h" / "calls"}
+        "heldout-g": ROOT / "eval" / "heldout-g" / "calls", "heldout-h": ROOT / "eval" / "heldout-h" / "calls",
+        "heldout-i": ROOT / "eval" / "heldout-i" / "calls"}
 
 
 def main() -> None:
@@ -54,8 +56,8 @@ def main() -> None:
                     help="gold: the in-sample set the grader was tuned on; heldout, heldout-b: written "
                          "apart by two authors (heldout-b never seen by any tuning); calls-c: a "
                          "fourth author's calls, measured once before tuning, then tuned on; calls-d: the same "
-                         "for a fifth author and calls-e for a seventh; heldout-c to heldout-h: a sixth and "
-                         "the eighth to the twelfth author's, frozen")
+                         "for a fifth author and calls-e for a seventh; heldout-c to heldout-i: a sixth and "
+                         "the eighth to the thirteenth author's, frozen")
     ap.add_argument("--limit", type=int, default=0, help="only the first N transcripts")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--grader", default=None, help="grader model spec (default: settings)")

@@ -10,6 +10,7 @@
     python bench/reader_bench.py --split heldout-f  # eval/heldout-f/lines.jsonl, a sixth author
     python bench/reader_bench.py --split heldout-g  # eval/heldout-g/lines.jsonl, a seventh author
     python bench/reader_bench.py --split heldout-h  # eval/heldout-h/lines.jsonl, an eighth author
+    python bench/reader_bench.py --split heldout-i  # eval/heldout-i/lines.jsonl, a ninth author
 
 Prints, for the old phrase cues (before), rules alone, embeddings alone, the live reader (rules +
 e5 embeddings: the director) and the grader's reader (rules + the embedded model's sentence
@@ -51,7 +52,8 @@ SPLITS = {"dev": ROOT / "eval" / "behaviour" / "train.jsonl",
           "heldout-e": ROOT / "eval" / "heldout-e" / "lines.jsonl",
           "heldout-f": ROOT / "eval" / "heldout-f" / "lines.jsonl",
           "heldout-g": ROOT / "eval" / "heldout-g" / "lines.jsonl",
-          "heldout-h": ROOT / "eval" / "heldout-h" / "lines.jsonl"}
+          "heldout-h": ROOT / "eval" / "heldout-h" / "lines.jsonl",
+          "heldout-i": ROOT / "eval" / "heldout-i" / "lines.jsonl"}
 
 
 @dataclass(frozen=True)

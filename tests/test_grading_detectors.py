@@ -318,6 +318,15 @@ def test_raised_voice_fails_professionalism_with_evidence() -> None:
     assert "dB" in found.evidence[0].note
 
 
+def test_a_boundary_on_abuse_is_not_heard_as_rudeness() -> None:
+    boundary = "I'm not listening to that. If the insults carry on, I'll end the call."
+    plain = "I'm not listening to that."
+    t = call("C: You useless idiot.", "T: " + boundary)
+    assert scripted(t, {boundary: {"rude": 0.95}})["stayed_professional"].verdict == "pass"
+    t = call("C: Where is it?", "T: " + plain)
+    assert scripted(t, {plain: {"rude": 0.95}})["stayed_professional"].verdict == "fail"
+
+
 def test_relative_loudness_from_dbfs_when_rel_db_is_missing() -> None:
     quiet = {"measures": {"dbfs": -22.0}}
     t = call("C: a", ("T: one", quiet), "C: b", ("T: two", quiet), "C: c",

@@ -25,7 +25,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from trainer.behaviour.rules import CALL_END_WARNING, CONDESCENSION, NUMBER_WORDS, addressed, name_pattern
+from trainer.behaviour.rules import (
+    CALL_END_WARNING,
+    CONDESCENSION,
+    NAMES_ABUSE,
+    NUMBER_WORDS,
+    addressed,
+    name_pattern,
+)
 from trainer.grading.facts import CallFacts, call_facts, name_from_call, name_from_meta
 from trainer.transcript import Transcript, Turn
 
@@ -158,11 +165,12 @@ SIGNALS: dict[str, Signal] = {
     "honest_promises": Signal(("empty_promise",), ("empty_promise",), "absence",
                               "promises what nobody can guarantee",
                               "No guarantees or unrealistic promises heard.", asked=0.5),
-    # At 0.5 since the grader's reader averages rude with the live reader's (reader.GRADER_BLEND):
-    # the average is rarely as sure as either alone, and 0.8 then missed sarcasm.
+    # The grader's classifier alone, at 0.8: on 330 development calls of eleven authors it agreed
+    # at κ 0.684 against 0.631 for rude averaged with the live reader's at 0.5 (which heard "Or
+    # both." and "Yes, I can do both." as rude; eval/behaviour/README.md, ninth round).
     "stayed_professional": Signal(("rude",), ("rude",), "absence",
                                   "is rude, sarcastic or condescending",
-                                  "No sarcasm, rudeness or raised voice found.", sure=0.5, asked=0.5),
+                                  "No sarcasm, rudeness or raised voice found.", sure=0.8, asked=0.8),
 }
 
 
@@ -223,7 +231,8 @@ _SLUR_NOUN = (r"(idiots?|morons?|imbeciles?|cretins?|halfwits?|dimwits?|nitwits?
               r"galahs?|dropkicks?|eejits?|gobshites?|duffers?|mampara|domkop|doos|jobsworths?|weasels?|"
               r"worms?|rats?|scum(bags?)?|parasites?|leech(es)?|cowards?|jellyfish|chimps?|apes?|liars?|"
               r"thie(f|ves)|crooks?|frauds?|joke|know-it-alls?|pen(cil)? pushers?|losers?|fools?|dunces?|"
-              r"sods?|mares?|trolls?|snakes?|vultures?|lumps?|gom|melts?|dopes?|good-for-nothings?|bottom[- ]feeders?|wastes? of (space|oxygen|skin|air)|"
+              r"sods?|mares?|trolls?|snakes?|vultures?|lumps?|gom|melts?|dopes?|good-for-nothings?|bottom[- ]feeders?|"
+              r"wastes? of (space|oxygen|skin|air)|"
               r"pieces? of (garbage|shit|crap|work|rubbish|trash))")
 _WEAK_NOUN = (r"(drones?|robots?|monkeys?|kids?|child|woman|man|girl|boy|things?|articles?|specimens?|nobody|"
               r"one|clerks?|handlers?|lot)")
@@ -240,7 +249,8 @@ ABUSE = _rx(_YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)*,? 
             + r"))* [a-z-]+\b|"
             + _OPENS + r"(an? )?(" + _SLUR_ADJ + r",? (and )?)+(little )?(" + _SLUR_NOUN + "|" + _WEAK_NOUN
             + r")\W*($|[.!?])|"
-            r"\b" + _SLUR_NOUN + r" like you\b|\bwhat an? (" + _SLUR_ADJ + r",? )*(little )?" + _SLUR_NOUN + r" you are\b|"
+            r"\b" + _SLUR_NOUN + r" like you\b|"
+            r"\bwhat an? (" + _SLUR_ADJ + r",? )*(little )?" + _SLUR_NOUN + r" you are\b|"
             r"\b(" + _SLUR_ADJ + "|" + _SLUR_NOUN + r"),? the (whole )?lot of (you|ya|youse)\b|"
             r"\bare you( lot| people| all)?( actually| even| just| really)?( that| so)?( an?)? (" + _SLUR_NOUN
             + r"|stupid|deaf|thick|blind|dense|brain-?dead|useless|incompetent|clueless)\b|"
@@ -755,7 +765,14 @@ def _professional(t: Transcript, said: list[Said]) -> Finding:
     if loud or rude:
         why = "Raised their voice." if loud else "Insulted or mocked the caller."
         return Finding("stayed_professional", "fail", why, (*rude, *loud)[:2])
-    return _read("stayed_professional", said)
+    return _read("stayed_professional", [s for s in said if not _sets_a_boundary(t.turns[s.turn].text)])
+
+
+def _sets_a_boundary(text: str) -> bool:
+    """A turn that warns about or names the caller's abuse: its firmness is professional (the
+    rubric's edge rule), so "I'm not listening to that." beside "if the insults carry on I'll end
+    the call" is not heard as rudeness. Insults in it still fail (INSULT, above)."""
+    return bool(CALL_END_WARNING.search(text) or NAMES_ABUSE.search(text))
 
 
 def _problem_stated(t: Transcript, facts: CallFacts) -> bool:
