@@ -20,8 +20,8 @@ from trainer.transcript import Transcript, load_transcript
 pytestmark = pytest.mark.integration
 EVAL = project_root() / "eval" / "transcripts"
 # three calls where the model still judges one criterion each with this build's grader reader
-# (apology, paraphrase, empathy); the reader settles every criterion of most gold calls itself
-SUBSET = ("e28-supervisor-borderline", "e07-supervisor-weak", "e08-freebie-strong")
+# (apology, paraphrase, paraphrase); the reader settles every criterion of most gold calls itself
+SUBSET = ("e28-supervisor-borderline", "e07-supervisor-weak", "e03-delivery-borderline")
 
 
 @pytest.fixture(scope="module")

@@ -86,11 +86,11 @@ def test_eval_suite_against_the_server_with_concurrency(server: str, tmp_path: P
                                                         trainer_home: Path) -> None:
     """`trainer eval run` on a remote grader (here llama_cpp.server standing in for vLLM),
     two requests in flight: every grade done through the server, nothing lost to errors. The two
-    calls are ones where the model still settles two criteria (the reader decides most others)."""
+    calls are ones where the model still settles a criterion (the reader decides the others)."""
     import json
 
     suite = tmp_path / "remote.yaml"
-    suite.write_text("name: remote\ntranscripts: [e07-supervisor-weak, e08-freebie-strong]\n"
+    suite.write_text("name: remote\ntranscripts: [e07-supervisor-weak, e28-supervisor-borderline]\n"
                      "repeats: 2\nconcurrency: 2\nbootstrap: 50\n")
     spec = f"openai:qwen-local@{server}"
     out = _run(["eval", "run", str(suite), "--grader", spec, "--out", str(tmp_path / "run")], {})
