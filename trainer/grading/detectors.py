@@ -215,14 +215,18 @@ HOLD_WORDS = _rx(r"\b(hold|whole|hang on|bear with|one moment|a moment|a sec|a s
 # at them. Not abuse: an insult aimed at the company or at someone else ("your stupid form", "the
 # clowns who drilled my pipe") or at oneself ("I sat there like an idiot"). The words were drawn
 # from an independent author's 420 labelled caller sentences (eval/abuse/), not from the gold calls.
-_SLUR_ADJ = (r"(useless|stupid|brainless|thick|pathetic|incompetent|smug|heartless|worthless|clueless|"
-             r"brain-?dead|miserable|lazy|ignorant|gormless|spineless|gutless|dense|slimy|callous|"
+# Insult words strong enough that "you" + one of them + any word is an insult ("you useless lump",
+# "you thick halfwit"); the wider list below needs an insult noun or shape after it.
+_STRONG_ADJ = (r"(useless|stupid|brainless|thick|pathetic|incompetent|smug|heartless|worthless|clueless|"
+               r"brain-dead|miserable|lazy|ignorant)")
+_SLUR_ADJ = (r"(" + _STRONG_ADJ + r"|"
+             r"brain-?dead|gormless|spineless|gutless|dense|slimy|callous|"
              r"sanctimonious|snivell?ing|smarmy|patroni[sz]ing|condescending|arrogant|lying|dumb|dozy|"
              r"rude|jumped-up|good-for-nothing|two-faced|bone-idle|moronic|idiotic|hopeless|witless|"
              r"feckless|half-witted|dopey|daft|sad|pointless|thieving|script-reading)")
 _INTENSE = (r"(absolute|complete|total|utter|bloody|little|such an?|an?|the|just|another|so|really|right|"
             r"f\*+(in[g']?)?|fucking|effing|one of (those|these|the)|nothing but( an?)?|pair of|bunch of|"
-            r"lot of|all|some|proper|real|right|big|feckin'?|fecking)")
+            r"lot of|all|some|proper|real|big|feckin'?|fecking)")
 # Nouns that insult on their own after "you"; the weak ones ("drone", "kid") only with an insult
 # word before them ("you're just another clueless drone", not "am I talking to a robot?").
 _SLUR_NOUN = (r"(idiots?|morons?|imbeciles?|cretins?|halfwits?|dimwits?|nitwits?|twits?|numpty|muppets?|"
@@ -236,8 +240,6 @@ _SLUR_NOUN = (r"(idiots?|morons?|imbeciles?|cretins?|halfwits?|dimwits?|nitwits?
               r"pieces? of (garbage|shit|crap|work|rubbish|trash))")
 _WEAK_NOUN = (r"(drones?|robots?|monkeys?|kids?|child|woman|man|girl|boy|things?|articles?|specimens?|nobody|"
               r"one|clerks?|handlers?|lot)")
-_OLD_ADJ = (r"(useless|stupid|brainless|thick|pathetic|incompetent|smug|heartless|worthless|clueless|"
-            r"brain-dead|miserable|lazy|ignorant)")
 _YOU = r"\b(you|ya|yous|youse)(('re|re| are)|,)?"
 _OPENS = r"(^|[.!?]\s+)\W*"
 ABUSE = _rx(_YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)*,? (little |big |old )?"
@@ -245,7 +247,7 @@ ABUSE = _rx(_YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)*,? 
             + _YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)+,? (little |big |old )?"
             + _WEAK_NOUN + r"\b|"
             + _YOU + r"( " + _INTENSE + r"\b)*(,? (and )?" + _SLUR_ADJ + r"\b)+,? little [a-z-]+|"
-            r"\byou,? (" + _INTENSE + r" )*" + _OLD_ADJ + r"(,? (and )?(" + _OLD_ADJ + "|" + _INTENSE
+            r"\byou,? (" + _INTENSE + r" )*" + _STRONG_ADJ + r"(,? (and )?(" + _STRONG_ADJ + "|" + _INTENSE
             + r"))* [a-z-]+\b|"
             + _OPENS + r"(an? )?(" + _SLUR_ADJ + r",? (and )?)+(little )?(" + _SLUR_NOUN + "|" + _WEAK_NOUN
             + r")\W*($|[.!?])|"
@@ -765,7 +767,8 @@ def _professional(t: Transcript, said: list[Said]) -> Finding:
     if loud or rude:
         why = "Raised their voice." if loud else "Insulted or mocked the caller."
         return Finding("stayed_professional", "fail", why, (*rude, *loud)[:2])
-    return _read("stayed_professional", [s for s in said if not _sets_a_boundary(t.turns[s.turn].text)])
+    boundary = {x.index for x in t.by("trainee") if _sets_a_boundary(x.text)}
+    return _read("stayed_professional", [s for s in said if s.turn not in boundary])
 
 
 def _sets_a_boundary(text: str) -> bool:
